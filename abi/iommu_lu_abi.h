@@ -40,6 +40,7 @@
 #ifndef _IOMMU_LU_ABI_H
 #define _IOMMU_LU_ABI_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
@@ -111,10 +112,17 @@ enum iommu_lu_page_kind {
 };
 
 /* Record flags (bit 0 is common to every record kind). */
-#define IOMMU_LU_REC_LIVE	(1U << 0)
+#define IOMMU_LU_REC_LIVE	BIT(0)
+
+/*
+ * Unit record flag: the old kernel's shutdown cleanup ran on this unit, so
+ * every entry that is not preserved has been cleared. A unit without it is
+ * never adopted (its tables may still lead to pages the old kernel freed).
+ */
+#define IOMMU_LU_UNIT_CLEANED	BIT(1)
 
 /* Header flags. */
-#define IOMMU_LU_HDR_FROZEN	(1U << 0)	/* written by freeze, cleared by unfreeze */
+#define IOMMU_LU_HDR_FROZEN	BIT(0)	/* written by freeze, cleared by unfreeze */
 
 /* Unit modes (&struct iommu_lu_unit_ser.mode). */
 #define IOMMU_LU_MODE_VTD_LEGACY	0
@@ -147,7 +155,7 @@ struct iommu_lu_header_ser {
 	u64 chain[IOMMU_LU_REC_NR];
 	u32 nr_records[IOMMU_LU_REC_NR];
 	u32 nr_blocks[IOMMU_LU_REC_NR];
-	u64 reserved[4];
+	u64 reserved[3];
 } __packed;
 static_assert(sizeof(struct iommu_lu_header_ser) == 128);
 static_assert(offsetof(struct iommu_lu_header_ser, chain) == 40);
@@ -175,7 +183,7 @@ static_assert(sizeof(struct iommu_lu_block_ser) == 24);
 
 /**
  * struct iommu_lu_unit_ser - One IOMMU unit with preserved state.
- * @flags: %IOMMU_LU_REC_LIVE.
+ * @flags: %IOMMU_LU_REC_LIVE, %IOMMU_LU_UNIT_CLEANED.
  * @id: unit id, unique in the handover, never 0.
  * @vendor: &enum iommu_lu_vendor_ser.
  * @mode: vendor mode, e.g. %IOMMU_LU_MODE_VTD_LEGACY.

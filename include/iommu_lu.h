@@ -48,6 +48,9 @@ struct iommu_device;
 struct iommu_lu_unit;
 struct iommu_lu_vendor_ops;
 
+/* Called for each hardware domain id to reserve; non-zero stops the walk. */
+typedef int (*iommu_lu_domain_id_fn)(u32 hw_id, void *data);
+
 /**
  * struct iommu_lu_unit_desc - How an IOMMU driver describes a unit.
  * @vendor: &enum iommu_lu_vendor_ser of the backend that handles it.
@@ -77,7 +80,7 @@ struct iommu_lu_unit_desc {
  * @IOMMU_LU_UNIT_ADOPTED: the unit's preserved tables were validated and
  *	adopted in place: translation is on, the driver must not disable it nor
  *	replace the root table, and must reserve the preserved domain ids
- *	(iommu_lu_unit_for_each_domain_id()).
+ *	(iommu_lu_unit_domain_ids()).
  * @IOMMU_LU_UNIT_BLOCKED: the handover for this unit was bad. The unit now
  *	points at an empty root table with translation on (all DMA blocked) and
  *	the old pages are leaked. The driver must not turn translation off.
@@ -91,14 +94,13 @@ enum iommu_lu_boot_state {
 #if IS_ENABLED(CONFIG_IOMMU_LU)
 
 int iommu_lu_register_vendor(const struct iommu_lu_vendor_ops *ops);
-void iommu_lu_unregister_vendor(const struct iommu_lu_vendor_ops *ops);
+int iommu_lu_unregister_vendor(const struct iommu_lu_vendor_ops *ops);
 
 struct iommu_lu_unit *iommu_lu_unit_add(const struct iommu_lu_unit_desc *desc,
 					enum iommu_lu_boot_state *state);
 void iommu_lu_unit_remove(struct iommu_lu_unit *unit);
-int iommu_lu_unit_for_each_domain_id(struct iommu_lu_unit *unit,
-				     int (*fn)(u32 hw_id, void *data),
-				     void *data);
+int iommu_lu_unit_domain_ids(struct iommu_lu_unit *unit,
+			     iommu_lu_domain_id_fn fn, void *data);
 bool iommu_lu_rid_adopted(struct iommu_lu_unit *unit, u16 rid);
 
 int iommu_lu_device_added(struct device *dev);
@@ -106,7 +108,7 @@ void iommu_lu_device_removed(struct device *dev);
 
 int iommu_lu_preserve_devices(struct device *const *devs, unsigned int nr);
 int iommu_lu_preserve_device(struct device *dev);
-void iommu_lu_unpreserve_device(struct device *dev);
+int iommu_lu_unpreserve_device(struct device *dev);
 bool iommu_lu_device_preserved(struct device *dev);
 
 int iommu_lu_domain_change_allowed(const struct iommu_domain *domain);
@@ -127,8 +129,9 @@ static inline int iommu_lu_register_vendor(const struct iommu_lu_vendor_ops *ops
 	return -EOPNOTSUPP;
 }
 
-static inline void iommu_lu_unregister_vendor(const struct iommu_lu_vendor_ops *ops)
+static inline int iommu_lu_unregister_vendor(const struct iommu_lu_vendor_ops *ops)
 {
+	return -EOPNOTSUPP;
 }
 
 static inline struct iommu_lu_unit *
@@ -145,8 +148,8 @@ static inline void iommu_lu_unit_remove(struct iommu_lu_unit *unit)
 }
 
 static inline int
-iommu_lu_unit_for_each_domain_id(struct iommu_lu_unit *unit,
-				 int (*fn)(u32 hw_id, void *data), void *data)
+iommu_lu_unit_domain_ids(struct iommu_lu_unit *unit,
+			 iommu_lu_domain_id_fn fn, void *data)
 {
 	return 0;
 }
@@ -176,8 +179,9 @@ static inline int iommu_lu_preserve_device(struct device *dev)
 	return -EOPNOTSUPP;
 }
 
-static inline void iommu_lu_unpreserve_device(struct device *dev)
+static inline int iommu_lu_unpreserve_device(struct device *dev)
 {
+	return 0;
 }
 
 static inline bool iommu_lu_device_preserved(struct device *dev)

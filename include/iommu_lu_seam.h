@@ -22,6 +22,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
+#include <linux/bsearch.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/delay.h>

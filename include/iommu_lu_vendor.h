@@ -83,8 +83,8 @@ struct iommu_lu_handover {
 };
 
 /* Backend capabilities (&struct iommu_lu_vendor_ops.caps). */
-#define IOMMU_LU_CAP_PRESERVE	(1U << 0)	/* can preserve; stubs lack it */
-#define IOMMU_LU_CAP_SCALABLE	(1U << 1)	/* VT-d scalable mode supported */
+#define IOMMU_LU_CAP_PRESERVE	BIT(0)	/* can preserve; stubs lack it */
+#define IOMMU_LU_CAP_SCALABLE	BIT(1)	/* VT-d scalable mode supported */
 
 /**
  * struct iommu_lu_vendor_ops - What a vendor backend implements.
@@ -164,6 +164,20 @@ struct iommu_lu_vendor_ops {
 			     unsigned int nr);
 };
 
+/**
+ * iommu_lu_page_set_add() - Report a hardware page an object needs.
+ * @set: the set the core passed to the op.
+ * @phys: physical address of the page, 4 KiB aligned.
+ * @kind: what it holds.
+ *
+ * Unit and device sets are de-duplicated: several requester ids on one bus
+ * share a context table, so adding a page twice is harmless. A domain set is
+ * not: the core refuses the whole domain with -ELOOP after the walk when a
+ * page-table page was reached twice (a malformed or looping table).
+ *
+ * Return: 0, -EINVAL (@phys not aligned or zero, @kind invalid), -E2BIG
+ * (more pages than a set may hold), -ENOMEM.
+ */
 int iommu_lu_page_set_add(struct iommu_lu_page_set *set, u64 phys,
 			  enum iommu_lu_page_kind kind);
 
@@ -182,5 +196,9 @@ int iommu_lu_decode(const void *hdr, size_t size,
 		    const void *(*map)(void *ctx, u64 phys), void *ctx,
 		    struct iommu_lu_handover *ho, char *err, size_t errlen);
 void iommu_lu_handover_free(struct iommu_lu_handover *ho);
+const struct iommu_lu_domain_ser *
+iommu_lu_handover_domain(const struct iommu_lu_handover *ho, u32 id);
+const struct iommu_lu_page_ser *
+iommu_lu_handover_page(const struct iommu_lu_handover *ho, u64 phys);
 
 #endif /* _IOMMU_LU_VENDOR_H */
