@@ -1,0 +1,1123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iommu-lu Intel VT-d backend: preserve, clean up, adopt or block a unit.
+ */
+
+/**
+ * DOC: Intel VT-d backend
+ *
+ * Implements &struct iommu_lu_vendor_ops for VT-d units in legacy mode
+ * (root table -> context tables -> second-level page tables). Scalable mode
+ * is dispatched separately in every op and refused with -EOPNOTSUPP for now,
+ * except by block_all, which works in either mode.
+ *
+ * The backend reaches the hardware through the unit's registers and through
+ * physical memory only, exactly as in the kernel: it never looks at the Intel
+ * driver's structures, and refuses any table pointer that is not a page of
+ * memory (!pfn_valid()).
+ *
+ * Old kernel:
+ *
+ * - unit_preserve checks that translation is on and that RTADDR points at a
+ *   root table in the driver's mode, and reports that page.
+ * - device_preserve looks up the context entry of each requester id of the
+ *   device (and only the buses of those ids), checks that all of them are
+ *   multi-level entries of one domain, and reports their context tables.
+ * - domain_preserve walks the second-level table and reports every table page.
+ * - shutdown (kexec, other CPUs stopped, interrupts off) drops the root
+ *   entries of buses without a preserved id, clears the context entries of
+ *   ids that are not preserved, and invalidates the context cache and IOTLB
+ *   globally, leaving translation on. The walk is shared with
+ *   iommu_lu_intel_cleanup_set(), which computes the ids it would clear
+ *   without writing anything.
+ *
+ * Next kernel:
+ *
+ * - adopt checks, without writing anything, that the hardware matches the
+ *   handover: translation on, same root and mode, every present root entry
+ *   leading to a recorded context table, every preserved id's entry as
+ *   recorded, and no live entry for an id nobody recorded. The tables are
+ *   then used in place.
+ * - block_all points the unit at a new, empty root table with translation on.
+ * - device_clear clears the entries of ids nobody claimed.
+ *
+ * Invalidation goes through the invalidation queue when GSTS.QIES is set,
+ * else through the CCMD and IOTLB registers. The queue is driven directly
+ * (the driver's queue bookkeeping is not reachable through registers): the
+ * descriptors are followed by fenced wait descriptors that fill the rest of
+ * the ring, so that the tail returns to where it was and the driver's own
+ * view of the queue stays valid. Every wait is a bounded spin.
+ */
+
+#define pr_fmt(fmt) "iommu-lu-intel: " fmt
+
+#include "iommu_lu_seam.h"
+#include "iommu_lu.h"
+#include "iommu_lu_vendor.h"
+#include "vtd_hw.h"
+
+/* Upper bound of every register or queue poll (no sleeping, no timer). */
+#define LU_VTD_POLL_LIMIT	10000000UL
+
+/* Status data of our wait descriptors ("LUQ1".."LUQ3"). */
+#define LU_VTD_QI_DONE_INV	0x3151554c
+#define LU_VTD_QI_DONE_PAD	0x3251554c
+#define LU_VTD_QI_DONE_LAP	0x3351554c
+
+#define LU_VTD_NR_RIDS		BIT(16)
+
+/**
+ * struct lu_vtd - One unit's registers, as an op sees them.
+ * @regs: mapped registers.
+ * @cap: CAP register.
+ * @ecap: ECAP register.
+ * @token: the unit's token, for messages.
+ */
+struct lu_vtd {
+	void __iomem *regs;
+	u64 cap;
+	u64 ecap;
+	unsigned long long token;
+};
+
+/**
+ * struct lu_vtd_ctx - What a legacy context entry says.
+ * @did: domain id.
+ * @pgtable: second-level page-table root.
+ * @levels: page-table levels (AW + 2).
+ */
+struct lu_vtd_ctx {
+	u32 did;
+	u64 pgtable;
+	u32 levels;
+};
+
+/**
+ * struct lu_vtd_qi - The unit's invalidation queue, as IQA describes it.
+ * @q: the queue, mapped.
+ * @base: its physical address.
+ * @size: its size in bytes (a power of two).
+ * @shift: log2 of the descriptor size (4: 128-bit, 5: 256-bit).
+ */
+struct lu_vtd_qi {
+	u8 *q;
+	u64 base;
+	u32 size;
+	unsigned int shift;
+};
+
+/**
+ * struct lu_vtd_walk - State of a second-level page-table walk.
+ * @set: where table pages go.
+ * @top: level of the root table.
+ * @path: @path[l] is the table being walked at level l.
+ */
+struct lu_vtd_walk {
+	struct iommu_lu_page_set *set;
+	unsigned int top;
+	u64 path[LU_VTD_MAX_LEVELS + 1];
+};
+
+/* Stats of the last shutdown; written only from the kexec path. */
+static struct iommu_lu_intel_shutdown_stats lu_vtd_last;
+
+static bool lu_vtd_get(struct lu_vtd *vtd, const struct iommu_lu_unit *unit)
+{
+	vtd->token = iommu_lu_unit_token(unit);
+	vtd->regs = iommu_lu_unit_regs(unit);
+	if (!vtd->regs)
+		return false;
+	vtd->cap = readq(vtd->regs + LU_VTD_CAP_REG);
+	vtd->ecap = readq(vtd->regs + LU_VTD_ECAP_REG);
+	return true;
+}
+
+/* A table pointer must be a page-aligned page of memory. */
+static bool lu_vtd_page_ok(u64 phys)
+{
+	return phys && !(phys & ~LU_VTD_PAGE_MASK) && pfn_valid(PHYS_PFN(phys));
+}
+
+static void lu_vtd_flush_cache(const struct lu_vtd *vtd, void *addr,
+			       unsigned int size)
+{
+	if (!(vtd->ecap & LU_VTD_ECAP_C))
+		clflush_cache_range(addr, size);
+}
+
+/* Reads RTADDR: returns its translation table mode, sets *@root. */
+static u32 lu_vtd_rtaddr(const struct lu_vtd *vtd, u64 *root)
+{
+	u64 rta = readq(vtd->regs + LU_VTD_RTADDR_REG);
+
+	*root = rta & LU_VTD_RTADDR_ADDR;
+	return (rta & LU_VTD_RTADDR_TTM_MASK) >> LU_VTD_RTADDR_TTM_SHIFT;
+}
+
+/* Whether RTADDR's translation table mode @ttm is the framework's @mode. */
+static bool lu_vtd_ttm_is(u32 ttm, u32 mode)
+{
+	return (ttm == LU_VTD_TTM_LEGACY && mode == IOMMU_LU_MODE_VTD_LEGACY) ||
+	       (ttm == LU_VTD_TTM_SCALABLE && mode == IOMMU_LU_MODE_VTD_SCALABLE);
+}
+
+static int lu_vtd_sm_unsupported(const struct lu_vtd *vtd, const char *op)
+{
+	pr_warn("unit %#llx: %s: scalable mode is not supported yet\n",
+		vtd->token, op);
+	return -EOPNOTSUPP;
+}
+
+static int lu_vtd_bad_mode(const struct lu_vtd *vtd, const char *op, u32 mode)
+{
+	pr_warn("unit %#llx: %s: unknown mode %u\n", vtd->token, op, mode);
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Checks a legacy root entry: returns NULL and sets *@ctx_phys if it is
+ * present, well formed and leads to a page of memory, else says why not.
+ */
+static const char *lu_vtd_root_check(const struct lu_vtd_root_entry *re,
+				     u64 *ctx_phys)
+{
+	u64 lo = READ_ONCE(re->lo);
+	u64 hi = READ_ONCE(re->hi);
+
+	if (!(lo & LU_VTD_ROOT_P))
+		return "root entry not present";
+	if ((lo & LU_VTD_ROOT_LO_RSVD) || hi)
+		return "root entry has reserved bits set";
+	*ctx_phys = lo & LU_VTD_ROOT_CTP;
+	if (!lu_vtd_page_ok(*ctx_phys))
+		return "context table outside memory";
+	return NULL;
+}
+
+/*
+ * Checks a legacy context entry: returns NULL and fills @out if it is a
+ * present multi-level entry that can be handed over, else says why not.
+ */
+static const char *lu_vtd_ctx_check(const struct lu_vtd *vtd,
+				    const struct lu_vtd_context_entry *ce,
+				    struct lu_vtd_ctx *out)
+{
+	u64 lo = READ_ONCE(ce->lo);
+	u64 hi = READ_ONCE(ce->hi);
+	u32 sagaw = (vtd->cap >> LU_VTD_CAP_SAGAW_SHIFT) & LU_VTD_CAP_SAGAW_MASK;
+	u32 tt, aw;
+
+	if (!(lo & LU_VTD_CTX_P))
+		return "context entry not present";
+	if ((lo & LU_VTD_CTX_LO_RSVD) || (hi & LU_VTD_CTX_HI_RSVD))
+		return "context entry has reserved bits set";
+	tt = (lo >> LU_VTD_CTX_TT_SHIFT) & LU_VTD_CTX_TT_MASK;
+	if (tt != LU_VTD_CTX_TT_MULTI && tt != LU_VTD_CTX_TT_DEVTLB)
+		return "translation type is not multi-level (pass-through?)";
+	aw = hi & LU_VTD_CTX_AW_MASK;
+	if (aw + 2 > LU_VTD_MAX_LEVELS || !(sagaw & BIT(aw)))
+		return "address width not supported by the unit";
+
+	out->did = (hi >> LU_VTD_CTX_DID_SHIFT) & LU_VTD_CTX_DID_MASK;
+	out->pgtable = lo & LU_VTD_CTX_SLPTPTR;
+	out->levels = aw + 2;
+	if (out->did < LU_VTD_FIRST_PAGING_DID)
+		return "domain id is reserved (0 or 1)";
+	if (!lu_vtd_page_ok(out->pgtable))
+		return "page table outside memory";
+	return NULL;
+}
+
+/* Spin until (@reg & @bit) == @want. */
+static bool lu_vtd_poll32(void __iomem *reg, u32 bit, u32 want)
+{
+	unsigned long n;
+
+	for (n = 0; n < LU_VTD_POLL_LIMIT; n++) {
+		if ((readl(reg) & bit) == want)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+static bool lu_vtd_poll64_clear(void __iomem *reg, u64 bit)
+{
+	unsigned long n;
+
+	for (n = 0; n < LU_VTD_POLL_LIMIT; n++) {
+		if (!(readq(reg) & bit))
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
+/* Global context-cache, then IOTLB invalidation through the registers. */
+static bool lu_vtd_reg_flush(const struct lu_vtd *vtd)
+{
+	unsigned long iotlb = ((vtd->ecap >> LU_VTD_ECAP_IRO_SHIFT) &
+			       LU_VTD_ECAP_IRO_MASK) * 16 + LU_VTD_IOTLB_REG_OFF;
+	u64 val = LU_VTD_IOTLB_IVT | LU_VTD_IOTLB_GLOBAL;
+
+	writeq(LU_VTD_CCMD_ICC | LU_VTD_CCMD_GLOBAL,
+	       vtd->regs + LU_VTD_CCMD_REG);
+	if (!lu_vtd_poll64_clear(vtd->regs + LU_VTD_CCMD_REG, LU_VTD_CCMD_ICC)) {
+		pr_emerg("unit %#llx: context-cache invalidation timed out\n",
+			 vtd->token);
+		return false;
+	}
+
+	if (vtd->cap & LU_VTD_CAP_DRD)
+		val |= LU_VTD_IOTLB_DR;
+	if (vtd->cap & LU_VTD_CAP_DWD)
+		val |= LU_VTD_IOTLB_DW;
+	writeq(val, vtd->regs + iotlb);
+	if (!lu_vtd_poll64_clear(vtd->regs + iotlb, LU_VTD_IOTLB_IVT)) {
+		pr_emerg("unit %#llx: IOTLB invalidation timed out\n",
+			 vtd->token);
+		return false;
+	}
+	return true;
+}
+
+/* Writes one descriptor at *@off and advances *@off, wrapping. */
+static void lu_vtd_qi_put(const struct lu_vtd_qi *qi, u32 *off, u64 qw0,
+			  u64 qw1)
+{
+	u64 *desc = (u64 *)(qi->q + *off);
+
+	desc[0] = qw0;
+	desc[1] = qw1;
+	if (qi->shift > LU_VTD_IQ_SHIFT) {
+		desc[2] = 0;
+		desc[3] = 0;
+	}
+	*off = (*off + (1U << qi->shift)) & (qi->size - 1);
+}
+
+/*
+ * Spins until the hardware fetched everything up to @tail and, with @status,
+ * until it wrote @data there; gives up on a queue error or after the bound.
+ */
+static bool lu_vtd_qi_wait(const struct lu_vtd *vtd, const struct lu_vtd_qi *qi,
+			   u32 tail, const u32 *status, u32 data)
+{
+	unsigned long n;
+	u32 fsts;
+
+	for (n = 0; n < LU_VTD_POLL_LIMIT; n++) {
+		fsts = readl(vtd->regs + LU_VTD_FSTS_REG);
+		if (fsts & (LU_VTD_FSTS_IQE | LU_VTD_FSTS_ITE)) {
+			pr_emerg("unit %#llx: invalidation queue error (FSTS %#x), giving up\n",
+				 vtd->token, fsts);
+			return false;
+		}
+		if ((readl(vtd->regs + LU_VTD_IQH_REG) & (qi->size - 1)) == tail &&
+		    (!status || READ_ONCE(*status) == data))
+			return true;
+		cpu_relax();
+	}
+	pr_emerg("unit %#llx: invalidation queue timed out\n", vtd->token);
+	return false;
+}
+
+/*
+ * Global context-cache (and PASID-cache, with @pasid_cache) and IOTLB
+ * invalidation through the invalidation queue, then a full lap of fenced
+ * wait descriptors so that the tail ends where it started. Each wait writes
+ * its status over the first descriptor of the batch, which the hardware has
+ * already consumed by then.
+ */
+static bool lu_vtd_qi_flush(const struct lu_vtd *vtd, bool pasid_cache)
+{
+	u64 iqa = readq(vtd->regs + LU_VTD_IQA_REG);
+	u64 iwd = LU_VTD_QI_IWD_SW | LU_VTD_QI_IWD_FN | LU_VTD_QI_IWD_TYPE;
+	u64 iotlb = LU_VTD_QI_IOTLB_GLOBAL | LU_VTD_QI_IOTLB_TYPE;
+	struct lu_vtd_qi qi;
+	unsigned int used = 0, nr;
+	u32 tail, off;
+	u64 status_phys;
+	u32 *status;
+
+	qi.base = iqa & LU_VTD_IQA_ADDR;
+	qi.shift = LU_VTD_IQ_SHIFT + !!(iqa & LU_VTD_IQA_DW);
+	qi.size = LU_VTD_PAGE_SIZE << (iqa & LU_VTD_IQA_QS);
+	if (!lu_vtd_page_ok(qi.base) ||
+	    !pfn_valid(PHYS_PFN(qi.base + qi.size - 1))) {
+		pr_emerg("unit %#llx: invalidation queue %#llx outside memory\n",
+			 vtd->token, qi.base);
+		return false;
+	}
+	qi.q = phys_to_virt(qi.base);
+	nr = qi.size >> qi.shift;
+
+	/* Let whatever the driver queued drain first. */
+	tail = readl(vtd->regs + LU_VTD_IQT_REG) & (qi.size - 1);
+	if (!lu_vtd_qi_wait(vtd, &qi, tail, NULL, 0))
+		return false;
+
+	status = (u32 *)(qi.q + tail);
+	status_phys = qi.base + tail;
+	off = tail;
+
+	lu_vtd_qi_put(&qi, &off, LU_VTD_QI_CC_GLOBAL | LU_VTD_QI_CC_TYPE, 0);
+	used++;
+	if (pasid_cache) {
+		lu_vtd_qi_put(&qi, &off, LU_VTD_QI_PC_GLOBAL | LU_VTD_QI_PC_TYPE,
+			      0);
+		used++;
+	}
+	if (vtd->cap & LU_VTD_CAP_DRD)
+		iotlb |= LU_VTD_QI_IOTLB_DR;
+	if (vtd->cap & LU_VTD_CAP_DWD)
+		iotlb |= LU_VTD_QI_IOTLB_DW;
+	lu_vtd_qi_put(&qi, &off, iotlb, 0);
+	used++;
+	lu_vtd_qi_put(&qi, &off, iwd | LU_VTD_QI_IWD_DATA(LU_VTD_QI_DONE_INV),
+		      status_phys);
+	used++;
+	writel(off, vtd->regs + LU_VTD_IQT_REG);
+	if (!lu_vtd_qi_wait(vtd, &qi, off, status, LU_VTD_QI_DONE_INV))
+		return false;
+
+	/* Fill the rest of the ring; the last wait marks the lap complete. */
+	for (; used < nr; used++) {
+		u32 data = used == nr - 1 ? LU_VTD_QI_DONE_LAP :
+					    LU_VTD_QI_DONE_PAD;
+
+		lu_vtd_qi_put(&qi, &off, iwd | LU_VTD_QI_IWD_DATA(data),
+			      status_phys);
+	}
+	writel(off, vtd->regs + LU_VTD_IQT_REG);
+	return lu_vtd_qi_wait(vtd, &qi, tail, status, LU_VTD_QI_DONE_LAP);
+}
+
+/*
+ * Global invalidation of the unit's context cache and IOTLB (and PASID
+ * cache, with @pasid_cache, when the queue is used). Cannot sleep; returns
+ * false if the hardware did not complete it.
+ */
+static bool lu_vtd_flush_all(const struct lu_vtd *vtd, bool pasid_cache,
+			     bool *via_qi)
+{
+	*via_qi = readl(vtd->regs + LU_VTD_GSTS_REG) & LU_VTD_GSTS_QIES;
+	if (*via_qi)
+		return lu_vtd_qi_flush(vtd, pasid_cache);
+	return lu_vtd_reg_flush(vtd);
+}
+
+/* Context entry cleared: low quadword (present bit) first. */
+static void lu_vtd_ctx_clear(const struct lu_vtd *vtd,
+			     struct lu_vtd_context_entry *ce)
+{
+	WRITE_ONCE(ce->lo, 0);
+	WRITE_ONCE(ce->hi, 0);
+	lu_vtd_flush_cache(vtd, ce, sizeof(*ce));
+}
+
+/*
+ * The per-entry decisions of the cleanup, kept pure (no hardware access, no
+ * lock, no allocation) so that a test can compute what shutdown would do.
+ */
+static bool lu_vtd_keep_rid(const struct iommu_lu_unit *unit, u16 rid)
+{
+	return iommu_lu_rid_preserved(unit, rid);
+}
+
+static bool lu_vtd_keep_bus(const struct iommu_lu_unit *unit, unsigned int bus)
+{
+	return iommu_lu_rid_range_preserved(unit, bus << 8, bus << 8 | 0xff);
+}
+
+/* Marks the ids whose present entries a dropped root entry makes unreachable. */
+static void lu_vtd_mark_bus(const struct lu_vtd_context_entry *ct,
+			    unsigned int bus, unsigned long *rids)
+{
+	unsigned int devfn;
+
+	for (devfn = 0; devfn < LU_VTD_CTX_NR; devfn++)
+		if (!ct || (READ_ONCE(ct[devfn].lo) & LU_VTD_CTX_P))
+			__set_bit(bus << 8 | devfn, rids);
+}
+
+/*
+ * The legacy-mode cleanup walk over the root table at @root: drop the root
+ * entry of every bus without a preserved id, clear the context entry of
+ * every id that is not preserved. With @apply it writes the tables (then
+ * @vtd is needed); @would_clear, if not NULL, gets the ids that lose their
+ * entry. Counts go to @st. No allocation, no lock, no sleep.
+ */
+static void lu_vtd_legacy_cleanup(const struct iommu_lu_unit *unit,
+				  const struct lu_vtd *vtd, u64 root,
+				  bool apply, unsigned long *would_clear,
+				  struct iommu_lu_intel_shutdown_stats *st)
+{
+	struct lu_vtd_root_entry *rt = phys_to_virt(root);
+	unsigned int bus, devfn;
+
+	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
+		struct lu_vtd_root_entry *re = &rt[bus];
+		struct lu_vtd_context_entry *ct = NULL;
+		u64 lo = READ_ONCE(re->lo);
+		u64 ctx = lo & LU_VTD_ROOT_CTP;
+
+		if (!(lo & LU_VTD_ROOT_P))
+			continue;
+		if (lu_vtd_page_ok(ctx))
+			ct = phys_to_virt(ctx);
+		else if (apply)
+			pr_emerg("unit %#llx: bus %02x: context table %#llx outside memory, dropping it\n",
+				 vtd->token, bus, ctx);
+
+		if (!ct || !lu_vtd_keep_bus(unit, bus)) {
+			if (would_clear)
+				lu_vtd_mark_bus(ct, bus, would_clear);
+			if (apply) {
+				WRITE_ONCE(re->lo, 0);
+				WRITE_ONCE(re->hi, 0);
+				lu_vtd_flush_cache(vtd, re, sizeof(*re));
+			}
+			st->roots_zeroed++;
+			continue;
+		}
+
+		for (devfn = 0; devfn < LU_VTD_CTX_NR; devfn++) {
+			struct lu_vtd_context_entry *ce = &ct[devfn];
+			u16 rid = bus << 8 | devfn;
+
+			if (!(READ_ONCE(ce->lo) & LU_VTD_CTX_P))
+				continue;
+			if (lu_vtd_keep_rid(unit, rid)) {
+				st->ctx_kept++;
+				continue;
+			}
+			if (would_clear)
+				__set_bit(rid, would_clear);
+			if (apply)
+				lu_vtd_ctx_clear(vtd, ce);
+			st->ctx_cleared++;
+		}
+	}
+}
+
+/* ---- unit_preserve ---- */
+
+static int lu_vtd_unit_preserve(struct iommu_lu_unit *unit, u64 *root_phys,
+				struct iommu_lu_page_set *set)
+{
+	u32 mode = iommu_lu_unit_mode(unit);
+	struct lu_vtd vtd;
+	u64 root;
+	u32 ttm;
+	int ret;
+
+	if (!lu_vtd_get(&vtd, unit))
+		return -ENODEV;
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY &&
+	    mode != IOMMU_LU_MODE_VTD_SCALABLE)
+		return lu_vtd_bad_mode(&vtd, "unit_preserve", mode);
+
+	if (!(readl(vtd.regs + LU_VTD_GSTS_REG) & LU_VTD_GSTS_TES)) {
+		pr_warn("unit %#llx: translation is off, nothing to preserve\n",
+			vtd.token);
+		return -ENODEV;
+	}
+	ttm = lu_vtd_rtaddr(&vtd, &root);
+	if (!lu_vtd_page_ok(root)) {
+		pr_warn("unit %#llx: root table %#llx is not a page of memory\n",
+			vtd.token, root);
+		return -EIO;
+	}
+	if (!lu_vtd_ttm_is(ttm, mode)) {
+		pr_warn("unit %#llx: RTADDR table mode %u, but the driver runs mode %u\n",
+			vtd.token, ttm, mode);
+		return -EIO;
+	}
+	if (mode == IOMMU_LU_MODE_VTD_SCALABLE)
+		return lu_vtd_sm_unsupported(&vtd, "unit_preserve");
+
+	ret = iommu_lu_page_set_add(set, root, IOMMU_LU_PAGE_ROOT);
+	if (ret)
+		return ret;
+	*root_phys = root;
+	return 0;
+}
+
+/* ---- device_preserve ---- */
+
+static int lu_vtd_refuse_rid(u16 segment, u16 rid, const char *why)
+{
+	pr_warn("%04x:%02x:%02x.%d: %s\n", segment, PCI_BUS_NUM(rid),
+		PCI_SLOT(rid & 0xff), PCI_FUNC(rid & 0xff), why);
+	return -EINVAL;
+}
+
+static int lu_vtd_legacy_device_preserve(const struct lu_vtd *vtd,
+					 struct iommu_lu_dev_info *info,
+					 struct iommu_lu_page_set *set)
+{
+	const struct lu_vtd_root_entry *rt;
+	struct lu_vtd_ctx first = {}, cur;
+	u16 own = info->rids[0];
+	unsigned int i;
+	u64 root;
+	int ret;
+
+	lu_vtd_rtaddr(vtd, &root);
+	if (!lu_vtd_page_ok(root))
+		return lu_vtd_refuse_rid(info->segment, own,
+					 "unit has no valid root table");
+	rt = phys_to_virt(root);
+
+	for (i = 0; i < info->nr_rids; i++) {
+		u16 rid = info->rids[i];
+		const struct lu_vtd_context_entry *ct;
+		const char *why;
+		u64 ctx;
+
+		why = lu_vtd_root_check(&rt[PCI_BUS_NUM(rid)], &ctx);
+		if (why)
+			return lu_vtd_refuse_rid(info->segment, rid, why);
+		ret = iommu_lu_page_set_add(set, ctx, IOMMU_LU_PAGE_CONTEXT);
+		if (ret)
+			return ret;
+
+		ct = phys_to_virt(ctx);
+		why = lu_vtd_ctx_check(vtd, &ct[rid & 0xff], &cur);
+		if (why)
+			return lu_vtd_refuse_rid(info->segment, rid, why);
+
+		if (!i) {
+			first = cur;
+		} else if (cur.did != first.did || cur.pgtable != first.pgtable ||
+			   cur.levels != first.levels) {
+			pr_warn("%04x:%02x:%02x.%d: alias %02x:%02x.%d is attached to a different domain (did %u, not %u)\n",
+				info->segment, PCI_BUS_NUM(own),
+				PCI_SLOT(own & 0xff), PCI_FUNC(own & 0xff),
+				PCI_BUS_NUM(rid), PCI_SLOT(rid & 0xff),
+				PCI_FUNC(rid & 0xff), cur.did, first.did);
+			return -EINVAL;
+		}
+	}
+
+	info->hw_id = first.did;
+	info->pgtable_phys = first.pgtable;
+	info->levels = first.levels;
+	info->pasid_dir_phys = 0;
+	info->vendor_data = 0;
+	return 0;
+}
+
+static int lu_vtd_device_preserve(struct iommu_lu_unit *unit,
+				  struct iommu_lu_dev_info *info,
+				  struct iommu_lu_page_set *set)
+{
+	u32 mode = iommu_lu_unit_mode(unit);
+	struct lu_vtd vtd;
+
+	if (!lu_vtd_get(&vtd, unit))
+		return -ENODEV;
+	if (!info->nr_rids || info->nr_rids > IOMMU_LU_MAX_RIDS) {
+		pr_warn("unit %#llx: device with %u requester ids\n",
+			vtd.token, info->nr_rids);
+		return -EINVAL;
+	}
+
+	switch (mode) {
+	case IOMMU_LU_MODE_VTD_LEGACY:
+		return lu_vtd_legacy_device_preserve(&vtd, info, set);
+	case IOMMU_LU_MODE_VTD_SCALABLE:
+		return lu_vtd_sm_unsupported(&vtd, "device_preserve");
+	default:
+		return lu_vtd_bad_mode(&vtd, "device_preserve", mode);
+	}
+}
+
+/* ---- domain_preserve ---- */
+
+static int lu_vtd_bad_table(const struct lu_vtd_walk *w, unsigned int level,
+			    unsigned int idx, u64 pte, const char *why)
+{
+	pr_warn("page table %#llx: level %u table %#llx entry %u (%#llx): %s\n",
+		w->path[w->top], level, w->path[level], idx, pte, why);
+	return -EINVAL;
+}
+
+/*
+ * Adds the table at @phys (level @level) and every table below it. Depth is
+ * bounded by the level; a pointer back to a table on the current path is
+ * refused here, any other page reached twice by the core (-ELOOP).
+ */
+static int lu_vtd_sl_walk(struct lu_vtd_walk *w, u64 phys, unsigned int level)
+{
+	const u64 *pt = phys_to_virt(phys);
+	unsigned int i, l;
+	int ret;
+
+	ret = iommu_lu_page_set_add(w->set, phys, IOMMU_LU_PAGE_PGTABLE);
+	if (ret)
+		return ret;
+	w->path[level] = phys;
+
+	for (i = 0; i < LU_VTD_SL_NR; i++) {
+		u64 pte = READ_ONCE(pt[i]);
+		u64 next;
+
+		if (!(pte & (LU_VTD_SL_R | LU_VTD_SL_W)))
+			continue;
+		if (level == 1) {
+			if (pte & LU_VTD_SL_PS)
+				return lu_vtd_bad_table(w, level, i, pte,
+							"superpage bit in a last-level entry");
+			continue;
+		}
+		if (pte & LU_VTD_SL_PS) {
+			if (level > 3)
+				return lu_vtd_bad_table(w, level, i, pte,
+							"superpage bit above level 3");
+			/* 2 MiB or 1 GiB leaf: the low address bits are reserved. */
+			if (pte & GENMASK_ULL(LU_VTD_PAGE_SHIFT + 9 * (level - 1) - 1,
+					      LU_VTD_PAGE_SHIFT))
+				return lu_vtd_bad_table(w, level, i, pte,
+							"misaligned superpage");
+			continue;
+		}
+		if (pte & LU_VTD_SL_TABLE_RSVD)
+			return lu_vtd_bad_table(w, level, i, pte,
+						"reserved bits set");
+		next = pte & LU_VTD_SL_ADDR;
+		if (!lu_vtd_page_ok(next))
+			return lu_vtd_bad_table(w, level, i, pte,
+						"table outside memory");
+		for (l = level; l <= w->top; l++)
+			if (w->path[l] == next)
+				return lu_vtd_bad_table(w, level, i, pte,
+							"loop back to a table on the walk");
+
+		ret = lu_vtd_sl_walk(w, next, level - 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int lu_vtd_domain_preserve(struct iommu_lu_unit *unit,
+				  const struct iommu_lu_dev_info *info,
+				  struct iommu_lu_page_set *set)
+{
+	u32 mode = iommu_lu_unit_mode(unit);
+	struct lu_vtd_walk w = { .set = set };
+	struct lu_vtd vtd;
+
+	if (!lu_vtd_get(&vtd, unit))
+		return -ENODEV;
+	switch (mode) {
+	case IOMMU_LU_MODE_VTD_LEGACY:
+		break;
+	case IOMMU_LU_MODE_VTD_SCALABLE:
+		return lu_vtd_sm_unsupported(&vtd, "domain_preserve");
+	default:
+		return lu_vtd_bad_mode(&vtd, "domain_preserve", mode);
+	}
+
+	if (info->levels < LU_VTD_MIN_LEVELS ||
+	    info->levels > LU_VTD_MAX_LEVELS) {
+		pr_warn("unit %#llx: domain %u: %u page-table levels\n",
+			vtd.token, info->hw_id, info->levels);
+		return -EINVAL;
+	}
+	if (!lu_vtd_page_ok(info->pgtable_phys)) {
+		pr_warn("unit %#llx: domain %u: page table %#llx outside memory\n",
+			vtd.token, info->hw_id, info->pgtable_phys);
+		return -EINVAL;
+	}
+	w.top = info->levels;
+	return lu_vtd_sl_walk(&w, info->pgtable_phys, info->levels);
+}
+
+/* ---- shutdown ---- */
+
+static void lu_vtd_shutdown(struct iommu_lu_unit *unit)
+{
+	struct iommu_lu_intel_shutdown_stats st = { .runs = lu_vtd_last.runs + 1 };
+	u32 mode = iommu_lu_unit_mode(unit);
+	u64 root = iommu_lu_unit_root(unit);
+	struct lu_vtd vtd;
+	u64 hw_root;
+
+	if (!lu_vtd_get(&vtd, unit)) {
+		pr_emerg("unit %#llx: no registers, nothing cleaned\n",
+			 vtd.token);
+		goto out;
+	}
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY) {
+		pr_emerg("unit %#llx: mode %u is not supported, nothing cleaned\n",
+			 vtd.token, mode);
+		goto out;
+	}
+	if (!lu_vtd_page_ok(root)) {
+		pr_emerg("unit %#llx: no preserved root table, nothing cleaned\n",
+			 vtd.token);
+		goto out;
+	}
+	lu_vtd_rtaddr(&vtd, &hw_root);
+	if (hw_root != root)
+		pr_emerg("unit %#llx: hardware uses root %#llx, not the preserved %#llx\n",
+			 vtd.token, hw_root, root);
+
+	lu_vtd_legacy_cleanup(unit, &vtd, root, true, NULL, &st);
+	st.flush_ok = lu_vtd_flush_all(&vtd, false, &st.flushed_qi);
+out:
+	lu_vtd_last = st;
+}
+
+/**
+ * iommu_lu_intel_last_shutdown() - What the last VT-d shutdown cleanup did.
+ * @stats: out: a copy of the counts of the last shutdown call (all zero if
+ *	shutdown never ran).
+ *
+ * For tests and debugfs. Not serialized against a concurrent shutdown, which
+ * only runs on the kexec path with other CPUs stopped.
+ */
+void iommu_lu_intel_last_shutdown(struct iommu_lu_intel_shutdown_stats *stats)
+{
+	*stats = lu_vtd_last;
+}
+
+/**
+ * iommu_lu_intel_cleanup_set() - The ids the shutdown cleanup would clear.
+ * @unit: a VT-d unit with preserved state.
+ * @rid_bitmap: out: a bitmap of 65536 bits, one per requester id; set for
+ *	every id whose present context entry shutdown would clear, or make
+ *	unreachable by zeroing its bus's root entry (every id of that bus if
+ *	its context table is outside memory).
+ *
+ * Runs the very walk of the shutdown op over the preserved root table,
+ * without writing to the tables or the hardware. The answer is only as
+ * stable as the preserved set: call it with the registry quiet.
+ *
+ * Return: 0, -EOPNOTSUPP (scalable or unknown mode), -ENODEV (the unit has
+ * no preserved root table).
+ */
+int iommu_lu_intel_cleanup_set(struct iommu_lu_unit *unit,
+			       unsigned long *rid_bitmap)
+{
+	struct iommu_lu_intel_shutdown_stats st = {};
+	u32 mode = iommu_lu_unit_mode(unit);
+	u64 root = iommu_lu_unit_root(unit);
+
+	bitmap_zero(rid_bitmap, LU_VTD_NR_RIDS);
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY)
+		return -EOPNOTSUPP;
+	if (!lu_vtd_page_ok(root))
+		return -ENODEV;
+
+	lu_vtd_legacy_cleanup(unit, NULL, root, false, rid_bitmap, &st);
+	return 0;
+}
+
+/* ---- adopt ---- */
+
+static bool lu_vtd_page_recorded(const struct iommu_lu_handover *ho, u64 phys,
+				 u16 kind, u32 owner)
+{
+	const struct iommu_lu_page_ser *pg = iommu_lu_handover_page(ho, phys);
+
+	return pg && pg->kind == kind && pg->owner == owner;
+}
+
+static int lu_vtd_mismatch(u16 segment, u16 rid, const char *field, u64 hw,
+			   u64 rec)
+{
+	pr_err("%04x:%02x:%02x.%d: %s is %#llx, the handover says %#llx\n",
+	       segment, PCI_BUS_NUM(rid), PCI_SLOT(rid & 0xff),
+	       PCI_FUNC(rid & 0xff), field, hw, rec);
+	return -EPROTO;
+}
+
+static int lu_vtd_contradicts(u16 segment, u16 rid, const char *why)
+{
+	pr_err("%04x:%02x:%02x.%d: %s\n", segment, PCI_BUS_NUM(rid),
+	       PCI_SLOT(rid & 0xff), PCI_FUNC(rid & 0xff), why);
+	return -EPROTO;
+}
+
+/* Checks one recorded requester id; the root entries were checked already. */
+static int lu_vtd_adopt_rid(const struct lu_vtd *vtd,
+			    const struct lu_vtd_root_entry *rt,
+			    const struct iommu_lu_device_ser *dev,
+			    const struct iommu_lu_domain_ser *dom, u16 rid)
+{
+	const struct lu_vtd_context_entry *ct;
+	struct lu_vtd_ctx c;
+	const char *why;
+	u64 ctx;
+
+	why = lu_vtd_root_check(&rt[PCI_BUS_NUM(rid)], &ctx);
+	if (why)
+		return lu_vtd_contradicts(dev->segment, rid, why);
+	ct = phys_to_virt(ctx);
+	why = lu_vtd_ctx_check(vtd, &ct[rid & 0xff], &c);
+	if (why)
+		return lu_vtd_contradicts(dev->segment, rid, why);
+	if (c.did != dom->hw_id)
+		return lu_vtd_mismatch(dev->segment, rid, "domain id", c.did,
+				       dom->hw_id);
+	if (c.pgtable != dom->pgtable_phys)
+		return lu_vtd_mismatch(dev->segment, rid, "page-table root",
+				       c.pgtable, dom->pgtable_phys);
+	if (c.levels != dom->levels)
+		return lu_vtd_mismatch(dev->segment, rid, "page-table levels",
+				       c.levels, dom->levels);
+	return 0;
+}
+
+/* The devfns of @bus that device records of unit @rec list. */
+static void lu_vtd_recorded_devfns(const struct iommu_lu_handover *ho,
+				   const struct iommu_lu_unit_ser *rec,
+				   unsigned int bus, unsigned long *devfns)
+{
+	u32 i, j;
+
+	bitmap_zero(devfns, LU_VTD_CTX_NR);
+	for (i = 0; i < ho->nr_devices; i++) {
+		const struct iommu_lu_device_ser *dev = &ho->devices[i];
+
+		if (dev->unit_id != rec->id)
+			continue;
+		for (j = 0; j < dev->nr_rids && j < IOMMU_LU_MAX_RIDS; j++)
+			if (PCI_BUS_NUM(dev->rids[j]) == bus)
+				__set_bit(dev->rids[j] & 0xff, devfns);
+	}
+}
+
+static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
+			       const struct iommu_lu_handover *ho,
+			       const struct iommu_lu_unit_ser *rec)
+{
+	const struct lu_vtd_root_entry *rt = phys_to_virt(rec->root_phys);
+	DECLARE_BITMAP(devfns, LU_VTD_CTX_NR);
+	unsigned int bus, devfn;
+	u32 i, j;
+	int ret;
+
+	if (!lu_vtd_page_recorded(ho, rec->root_phys, IOMMU_LU_PAGE_ROOT,
+				  rec->id)) {
+		pr_err("unit %#llx: root table %#llx has no page record\n",
+		       vtd->token, rec->root_phys);
+		return -EPROTO;
+	}
+
+	/* Every live root entry must lead to a recorded context table. */
+	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
+		const char *why;
+		u64 ctx;
+
+		if (!(READ_ONCE(rt[bus].lo) & LU_VTD_ROOT_P))
+			continue;
+		why = lu_vtd_root_check(&rt[bus], &ctx);
+		if (!why && !lu_vtd_page_recorded(ho, ctx, IOMMU_LU_PAGE_CONTEXT,
+						  rec->id))
+			why = "context table has no page record";
+		if (why) {
+			pr_err("unit %#llx: bus %02x: %s\n", vtd->token, bus,
+			       why);
+			return -EPROTO;
+		}
+	}
+
+	/* Every recorded id must have the recorded entry. */
+	for (i = 0; i < ho->nr_devices; i++) {
+		const struct iommu_lu_device_ser *dev = &ho->devices[i];
+		const struct iommu_lu_domain_ser *dom;
+
+		if (dev->unit_id != rec->id)
+			continue;
+		dom = iommu_lu_handover_domain(ho, dev->domain_id);
+		if (!dom || dom->unit_id != rec->id ||
+		    !dev->nr_rids || dev->nr_rids > IOMMU_LU_MAX_RIDS)
+			return lu_vtd_contradicts(dev->segment, dev->rid,
+						  "device record does not fit this unit");
+		for (j = 0; j < dev->nr_rids; j++) {
+			ret = lu_vtd_adopt_rid(vtd, rt, dev, dom, dev->rids[j]);
+			if (ret)
+				return ret;
+		}
+	}
+
+	/* And no other id may have a live entry. */
+	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
+		const struct lu_vtd_context_entry *ct;
+		u64 lo = READ_ONCE(rt[bus].lo);
+
+		if (!(lo & LU_VTD_ROOT_P))
+			continue;
+		ct = phys_to_virt(lo & LU_VTD_ROOT_CTP);
+		lu_vtd_recorded_devfns(ho, rec, bus, devfns);
+		for (devfn = 0; devfn < LU_VTD_CTX_NR; devfn++)
+			if ((READ_ONCE(ct[devfn].lo) & LU_VTD_CTX_P) &&
+			    !test_bit(devfn, devfns))
+				return lu_vtd_contradicts(rec->segment,
+							  bus << 8 | devfn,
+							  "live context entry without a device record");
+	}
+	return 0;
+}
+
+static int lu_vtd_adopt(struct iommu_lu_unit *unit,
+			const struct iommu_lu_handover *ho,
+			const struct iommu_lu_unit_ser *rec)
+{
+	u32 mode = iommu_lu_unit_mode(unit);
+	struct lu_vtd vtd;
+	u64 root;
+	u32 ttm;
+
+	if (!lu_vtd_get(&vtd, unit))
+		return -ENODEV;
+	if (!(readl(vtd.regs + LU_VTD_GSTS_REG) & LU_VTD_GSTS_TES)) {
+		pr_err("unit %#llx: translation is off\n", vtd.token);
+		return -ENODEV;
+	}
+	ttm = lu_vtd_rtaddr(&vtd, &root);
+	if (root != rec->root_phys || !lu_vtd_page_ok(root)) {
+		pr_err("unit %#llx: hardware root table %#llx, the handover says %#llx\n",
+		       vtd.token, root, rec->root_phys);
+		return -ENODEV;
+	}
+	if (!lu_vtd_ttm_is(ttm, rec->mode)) {
+		pr_err("unit %#llx: hardware table mode %u, the handover says mode %u\n",
+		       vtd.token, ttm, rec->mode);
+		return -EPROTO;
+	}
+	if (mode != rec->mode) {
+		pr_err("unit %#llx: the driver runs mode %u, the handover has mode %u\n",
+		       vtd.token, mode, rec->mode);
+		return -EOPNOTSUPP;
+	}
+
+	switch (mode) {
+	case IOMMU_LU_MODE_VTD_LEGACY:
+		return lu_vtd_legacy_adopt(&vtd, ho, rec);
+	case IOMMU_LU_MODE_VTD_SCALABLE:
+		return lu_vtd_sm_unsupported(&vtd, "adopt");
+	default:
+		return lu_vtd_bad_mode(&vtd, "adopt", mode);
+	}
+}
+
+/* ---- block_all ---- */
+
+static int lu_vtd_block_all(struct iommu_lu_unit *unit)
+{
+	unsigned long page;
+	struct lu_vtd vtd;
+	u32 gsts, keep;
+	bool via_qi, sm;
+	u64 rta, phys;
+
+	if (!lu_vtd_get(&vtd, unit))
+		return -ENODEV;
+	page = get_zeroed_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	phys = virt_to_phys((void *)page);
+	lu_vtd_flush_cache(&vtd, (void *)page, LU_VTD_PAGE_SIZE);
+
+	rta = readq(vtd.regs + LU_VTD_RTADDR_REG);
+	gsts = readl(vtd.regs + LU_VTD_GSTS_REG);
+	keep = gsts & LU_VTD_GSTS_PERSISTENT;
+
+	/* Same table mode: it cannot change while translation is on. */
+	writeq(phys | (rta & LU_VTD_RTADDR_TTM_MASK),
+	       vtd.regs + LU_VTD_RTADDR_REG);
+	writel(keep | LU_VTD_GCMD_SRTP, vtd.regs + LU_VTD_GCMD_REG);
+	if (!lu_vtd_poll32(vtd.regs + LU_VTD_GSTS_REG, LU_VTD_GSTS_RTPS,
+			   LU_VTD_GSTS_RTPS)) {
+		/* The page may be latched any time now: leak it. */
+		pr_emerg("unit %#llx: set root table pointer timed out\n",
+			 vtd.token);
+		return -ETIMEDOUT;
+	}
+	if (!(keep & LU_VTD_GSTS_TES)) {
+		keep |= LU_VTD_GCMD_TE;
+		writel(keep, vtd.regs + LU_VTD_GCMD_REG);
+		if (!lu_vtd_poll32(vtd.regs + LU_VTD_GSTS_REG, LU_VTD_GSTS_TES,
+				   LU_VTD_GSTS_TES)) {
+			pr_emerg("unit %#llx: enabling translation timed out\n",
+				 vtd.token);
+			return -ETIMEDOUT;
+		}
+	}
+	sm = ((rta & LU_VTD_RTADDR_TTM_MASK) >> LU_VTD_RTADDR_TTM_SHIFT) ==
+	     LU_VTD_TTM_SCALABLE;
+	if (!lu_vtd_flush_all(&vtd, sm, &via_qi) &&
+	    !(vtd.cap & LU_VTD_CAP_ESRTPS)) {
+		/* Stale cached entries may still lead to the old tables. */
+		pr_emerg("unit %#llx: invalidation after blocking failed\n",
+			 vtd.token);
+		return -ETIMEDOUT;
+	}
+
+	pr_emerg("unit %#llx: ALL DMA ON THIS UNIT IS BLOCKED: root table is now the empty %#llx, translation on; the previous kernel's tables at %#llx are leaked\n",
+		 vtd.token, phys, rta & LU_VTD_RTADDR_ADDR);
+	return 0;
+}
+
+/* ---- device_clear ---- */
+
+static void lu_vtd_device_clear(struct iommu_lu_unit *unit, const u16 *rids,
+				unsigned int nr)
+{
+	u32 mode = iommu_lu_unit_mode(unit);
+	u64 root = iommu_lu_unit_root(unit);
+	struct lu_vtd_root_entry *rt;
+	struct lu_vtd vtd;
+	unsigned int i;
+	bool via_qi;
+
+	if (!lu_vtd_get(&vtd, unit))
+		return;
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY) {
+		lu_vtd_sm_unsupported(&vtd, "device_clear");
+		return;
+	}
+	if (!lu_vtd_page_ok(root)) {
+		pr_err("unit %#llx: device_clear: no root table\n", vtd.token);
+		return;
+	}
+	rt = phys_to_virt(root);
+
+	for (i = 0; i < nr; i++) {
+		struct lu_vtd_context_entry *ct;
+		u64 lo = READ_ONCE(rt[PCI_BUS_NUM(rids[i])].lo);
+		u64 ctx = lo & LU_VTD_ROOT_CTP;
+
+		if (!(lo & LU_VTD_ROOT_P) || !lu_vtd_page_ok(ctx))
+			continue;
+		ct = phys_to_virt(ctx);
+		if (READ_ONCE(ct[rids[i] & 0xff].lo) & LU_VTD_CTX_P)
+			lu_vtd_ctx_clear(&vtd, &ct[rids[i] & 0xff]);
+	}
+	lu_vtd_flush_all(&vtd, false, &via_qi);
+}
+
+static const struct iommu_lu_vendor_ops lu_vtd_ops = {
+	.vendor		= IOMMU_LU_VENDOR_INTEL_VTD,
+	.name		= "intel-vtd",
+	.caps		= IOMMU_LU_CAP_PRESERVE,
+	.unit_preserve	= lu_vtd_unit_preserve,
+	.device_preserve = lu_vtd_device_preserve,
+	.domain_preserve = lu_vtd_domain_preserve,
+	.shutdown	= lu_vtd_shutdown,
+	.adopt		= lu_vtd_adopt,
+	.block_all	= lu_vtd_block_all,
+	.device_clear	= lu_vtd_device_clear,
+};
+
+static int __init iommu_lu_intel_init(void)
+{
+	return iommu_lu_register_vendor(&lu_vtd_ops);
+}
+core_initcall(iommu_lu_intel_init);
