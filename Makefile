@@ -7,8 +7,21 @@
 
 ifneq ($(KERNELRELEASE),)
 
-# Kbuild part: see Kbuild section below
-obj-y :=
+# The framework dropped into a tree as drivers/iommu/iommu-lu/ (see README).
+# Core and backends are built in: the Intel driver needs the handover during
+# init_dmars(), long before modules load.
+ccflags-y += -I$(src)/include -I$(src)/abi
+
+obj-$(CONFIG_IOMMU_LU) += iommu-lu.o
+iommu-lu-y := core/registry.o core/serialize.o core/decode.o core/adopt.o \
+	      core/lifecycle.o
+iommu-lu-$(CONFIG_IOMMU_LU_INTEL) += vendors/intel/intel_lu.o
+iommu-lu-$(CONFIG_IOMMU_LU_AMD) += vendors/amd/amd_lu.o
+iommu-lu-$(CONFIG_IOMMU_LU_ARM_SMMU_V3) += vendors/arm-smmu-v3/smmu_v3_lu.o
+
+# Model-free KUnit suites (the model-based ones are userspace-only).
+obj-$(CONFIG_IOMMU_LU_KUNIT_TEST) += iommu-lu-kunit.o
+iommu-lu-kunit-y := tests/suites/stubs_test.o
 
 else
 
@@ -35,7 +48,9 @@ SRC_CORE ?= $(wildcard core/*.c)
 SRC_VENDORS ?= $(wildcard vendors/*/*.c)
 SRC_SHIM ?= $(wildcard tests/shim/*.c)
 SRC_MODEL ?= $(wildcard tests/model/*.c)
-SRC_HARNESS ?= $(wildcard tests/harness/*.c)
+# Programs with their own main() live in tests/harness/ too.
+HARNESS_MAINS := tests/harness/demo.c tests/harness/golden_gen.c
+SRC_HARNESS ?= $(filter-out $(HARNESS_MAINS),$(wildcard tests/harness/*.c))
 SRC_SUITES ?= $(wildcard tests/suites/*.c)
 SRC_RUNNER ?= tests/kunit/runner.c
 
@@ -101,6 +116,23 @@ $(OUT)/%.o: %.c $(OUT)/.flags | deps
 	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(OBJS:.o=.d)
+
+# ---- the handover decoder tool: the core's own decoder over a dump file ----
+DECODE_BIN  := $(OUT)/iommu-lu-decode
+DECODE_SRCS := tools/iommu-lu-decode.c core/decode.c tests/shim/printk.c \
+	       tests/shim/slab.c tests/shim/sort.c tests/shim/kstring.c
+DECODE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(DECODE_SRCS))
+.PHONY: decode check-decode
+## decode: build tests/out/iommu-lu-decode (prints a handover dump)
+decode: $(DECODE_BIN)
+$(DECODE_BIN): $(DECODE_OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) -o $@ $(DECODE_OBJS) $(TEST_LDFLAGS)
+## check-decode: run the decoder tool on hand-written valid and broken dumps
+check-decode: deps $(DECODE_BIN)
+	$(quiet) RUN tools/iommu-lu-decode-test.py
+	$(Q)$(RUN_ENV_$(SAN)) python3 tools/iommu-lu-decode-test.py $(DECODE_BIN)
+-include $(OUT)/tools/iommu-lu-decode.d
 
 # Placeholders, filled in by the lead:
 # demo:             run the end-to-end live-update demo
