@@ -1265,7 +1265,8 @@ static int lu_preserve_check(struct device *dev, struct lu_device **out,
  * All or nothing. Each device must be a PCI device behind a unit whose
  * backend can preserve, attached (with its whole group) to a caller-owned
  * paging domain; every member of each group involved must be in @devs or
- * preserved already. Devices already preserved are skipped. Afterwards the
+ * preserved already, PCI bridges excepted (they do no DMA of their own, and
+ * VFIO accepts them in a group; their requester ids are covered as aliases). Devices already preserved are skipped. Afterwards the
  * domains are immutable (iommu_lu_domain_change_allowed()).
  *
  * Context: may sleep; do not hold an iommu_group mutex.
@@ -1319,6 +1320,9 @@ int iommu_lu_preserve_devices(struct device *const *devs, unsigned int nr)
 
 		if (lu_in_set(devs, nr, m.devs[i]) || (ld && ld->preserved))
 			continue;
+		/* Bridges do no DMA of their own; VFIO allows them in a group. */
+		if (dev_is_pci(m.devs[i]) && pci_is_bridge(to_pci_dev(m.devs[i])))
+			continue;
 		pr_warn("%s: iommu_group not preserved whole: %s is not preserved\n",
 			dev_name(devs[0]), dev_name(m.devs[i]));
 		ret = -EINVAL;
@@ -1343,9 +1347,9 @@ err_unwind:
 	while (i--)
 		if (here[i])
 			lu_device_unpreserve_one(lds[i]);
-	i = nr;
 err_untrack:
-	while (i--)
+	/* Stop tracking what this call started to track. */
+	for (i = 0; i < nr; i++)
 		if (created[i])
 			lu_device_free(lds[i]);
 out_unlock:

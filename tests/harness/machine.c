@@ -12,6 +12,36 @@
 
 static struct lu_machine *lu_current;
 
+/* Owners belong to the test; freed at the next reset if the test did not. */
+#define LU_MAX_OWNERS 64
+static struct lu_owner *lu_owners[LU_MAX_OWNERS];
+
+static void lu_owners_track(struct lu_owner *o, bool add)
+{
+	unsigned int i;
+
+	for (i = 0; i < LU_MAX_OWNERS; i++) {
+		if (add && !lu_owners[i]) {
+			lu_owners[i] = o;
+			return;
+		}
+		if (!add && lu_owners[i] == o) {
+			lu_owners[i] = NULL;
+			return;
+		}
+	}
+	if (add)
+		abort();
+}
+
+static void lu_owners_free_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < LU_MAX_OWNERS; i++)
+		lu_owner_free(lu_owners[i]);
+}
+
 static void lu_notify(struct pci_dev *pdev, bool added, void *data)
 {
 	if (added)
@@ -51,7 +81,9 @@ void lu_machine_boot(struct lu_machine *m)
 {
 	unsigned int u, i;
 
-	shim_run_initcalls();
+	/* A cold boot's initcalls ran in lu_harness_reset(). */
+	if (m->kernel > 1)
+		shim_run_initcalls();
 	for (u = 0; u < m->nr_units; u++) {
 		m->pci[u] = pci_model_create(u);
 		pci_model_set_notifier(m->pci[u], lu_notify, m);
@@ -277,6 +309,7 @@ struct lu_owner *lu_owner_new(struct lu_machine *m, unsigned int unit,
 	o->phys = calloc(nr_pages, sizeof(*o->phys));
 	if (!o->phys)
 		abort();
+	lu_owners_track(o, true);
 	o->m = m;
 	o->unit = unit;
 	o->iova = iova;
@@ -323,6 +356,25 @@ int lu_owner_attach(struct lu_owner *o, int idx)
 }
 
 /**
+ * lu_owner_destroy() - The caller tears its domain down (same kernel).
+ * @o: the owner; its devices must be detached or gone.
+ *
+ * Frees the domain, unpreserves and frees its memory, forgets the owner.
+ */
+void lu_owner_destroy(struct lu_owner *o)
+{
+	unsigned int i;
+
+	if (o->domain)
+		idrv_domain_free(o->domain);
+	for (i = 0; i < o->nr_pages; i++) {
+		kho_unpreserve_pages(physmem_page(o->phys[i]), 1);
+		physmem_free_page(o->phys[i]);
+	}
+	lu_owner_free(o);
+}
+
+/**
  * lu_owner_free() - Forget an owner (test memory only).
  * @o: the owner, or NULL.
  */
@@ -330,6 +382,7 @@ void lu_owner_free(struct lu_owner *o)
 {
 	if (!o)
 		return;
+	lu_owners_track(o, false);
 	free(o->phys);
 	free(o);
 }
@@ -370,6 +423,7 @@ int lu_owner_check_dma(struct lu_owner *o, u16 rid)
  */
 void lu_harness_reset(void)
 {
+	lu_owners_free_all();
 	lu_machine_free(lu_current);
 	shim_fail_alloc_nth = 0;
 	kho_model_fail_nth = 0;
@@ -389,6 +443,7 @@ static void lu_before_case(struct kunit *test)
 
 static void lu_after_case(struct kunit *test)
 {
+	lu_owners_free_all();
 	lu_machine_free(lu_current);
 	shim_slab_free_all();
 }

@@ -132,6 +132,12 @@ static inline bool pci_is_root_bus(const struct pci_bus *pbus)
 	return !pbus->parent;
 }
 
+/* The model marks bridges by the bus behind them (kernel: hdr_type). */
+static inline bool pci_is_bridge(const struct pci_dev *dev)
+{
+	return dev->subordinate;
+}
+
 static inline bool pci_is_pcie(const struct pci_dev *dev)
 {
 	return dev->is_pcie;
