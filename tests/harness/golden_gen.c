@@ -92,8 +92,8 @@ static int golden_write(FILE *f, const struct lu_dump *d)
 		for (off = 0; off < LU_DUMP_PAGE; off++) {
 			size_t at = (size_t)i * LU_DUMP_PAGE + off;
 
-			fprintf(f, "%s0x%02x,%s", off % 16 ? " " : "\t",
-				d->buf[at], off % 16 == 15 ||
+			fprintf(f, "%s0x%02x,%s", off % 12 ? " " : "\t",
+				d->buf[at], off % 12 == 11 ||
 				off == LU_DUMP_PAGE - 1 ? "\n" : "");
 		}
 	}

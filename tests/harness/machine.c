@@ -356,6 +356,23 @@ int lu_owner_attach(struct lu_owner *o, int idx)
 }
 
 /**
+ * lu_owner_carry() - After a kexec, the VMM takes its memory back and
+ *	preserves it again for the next update (as a memfd would be).
+ * @o: the owner; its kernel-side domain is gone (set to NULL).
+ */
+void lu_owner_carry(struct lu_owner *o)
+{
+	unsigned int i;
+
+	o->domain = NULL;
+	for (i = 0; i < o->nr_pages; i++) {
+		if (!kho_restore_pages(o->phys[i], 1) ||
+		    kho_preserve_pages(physmem_page(o->phys[i]), 1))
+			abort();
+	}
+}
+
+/**
  * lu_owner_destroy() - The caller tears its domain down (same kernel).
  * @o: the owner; its devices must be detached or gone.
  *

@@ -102,6 +102,7 @@ struct lu_owner *lu_owner_new(struct lu_machine *m, unsigned int unit,
 int lu_owner_attach(struct lu_owner *o, int idx);
 void lu_owner_free(struct lu_owner *o);
 void lu_owner_destroy(struct lu_owner *o);
+void lu_owner_carry(struct lu_owner *o);
 u8 lu_pattern(u8 seed, u64 off);
 int lu_owner_check_dma(struct lu_owner *o, u16 rid);
 

@@ -45,7 +45,8 @@
 #define IBT_SEED		0x5a
 #define IBT_NR_RIDS		65536
 
-/* Topology: 00:02.0 (A, preserved), 00:03.0 (B), root port 00:1c.0 with
+/*
+ * Topology: 00:02.0 (A, preserved), 00:03.0 (B), root port 00:1c.0 with
  * 01:00.0 (C) behind it, and optionally a PCIe-to-PCI bridge 00:1e.0 with a
  * conventional endpoint 02:01.0 (D, aliases 02:01.0 and 02:00.0).
  */
