@@ -24,6 +24,7 @@
 #include <linux/bitops.h>
 #include <linux/bsearch.h>
 #include <linux/bug.h>
+#include <linux/cacheflush.h>
 #include <linux/compiler.h>
 #include <linux/delay.h>
 #include <linux/device.h>

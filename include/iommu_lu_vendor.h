@@ -112,8 +112,9 @@ struct iommu_lu_handover {
  * @domain_preserve: add every page-table page reachable from
  *	@info->pgtable_phys (@info->levels levels) to @set. Must not change
  *	hardware state. Returns 0, -EINVAL (malformed table: bad level, reserved
- *	bits, an address outside memory), -EOPNOTSUPP, or the error of
- *	iommu_lu_page_set_add().
+ *	bits, an address outside memory, a pointer back up the walk), -EOPNOTSUPP,
+ *	or the error of iommu_lu_page_set_add(). The core adds -ELOOP when a
+ *	page was reached twice.
  *
  * @shutdown: last call in the old kernel, from the kexec path with other
  *	CPUs stopped and interrupts off. Clear every entry of a requester id
@@ -133,8 +134,11 @@ struct iommu_lu_handover {
  *
  * @block_all: next kernel, bad handover: point the unit at a new, empty root
  *	table with translation on, so every DMA faults; the old tables are
- *	leaked. Returns 0 or -ENOMEM; the core panics on error, since leaving
- *	the old tables live or turning translation off are both unsafe.
+ *	leaked. Returns 0, -ENOMEM, or -ETIMEDOUT (the hardware did not latch
+ *	the root or complete the flush); the core panics on error, since
+ *	leaving the old tables live or turning translation off are both unsafe.
+ *	Uses the invalidation queue only if it is the running kernel's: the
+ *	driver adds units after setting its queue up.
  *
  * @device_clear: next kernel: clear the entries of the requester ids in
  *	@rids (nobody claimed them) and invalidate, so that the page tables

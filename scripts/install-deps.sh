@@ -5,11 +5,19 @@
 # are missing: one "apt-get update", then one "apt-get install". A no-op
 # when everything is present. Run as root, or with sudo available.
 #
-# Usage: install-deps.sh [EXTRA_PACKAGE...]
+# Usage: install-deps.sh [kernel] [EXTRA_PACKAGE...]
+#   kernel: also what building and checking a Linux 7.3 tree needs
+#           (ocaml-nox: some of the kernel's .cocci scripts need OCaml).
 set -euo pipefail
 
 # libc6-dev: gcc only recommends it, and we install without recommends.
-pkgs=(gcc make libc6-dev "$@")
+pkgs=(gcc make libc6-dev)
+if [ "${1:-}" = kernel ]; then
+	shift
+	pkgs+=(build-essential bc flex bison libelf-dev libssl-dev cpio xz-utils
+	       dwarves python3 coccinelle ocaml-nox)
+fi
+pkgs+=("$@")
 
 if ! command -v dpkg >/dev/null 2>&1; then
 	echo "install-deps: no dpkg, not a Debian system; skipping" >&2

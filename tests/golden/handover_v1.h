@@ -27,7 +27,9 @@
 #define IOMMU_LU_GOLDEN_V1_SIZE	20560
 #define IOMMU_LU_GOLDEN_V1_PAGES	5
 
-static const unsigned char iommu_lu_golden_v1[IOMMU_LU_GOLDEN_V1_SIZE] = {
+/* 16-byte aligned, and so is every page in it (16 + 4096 = 16 * 257). */
+static const unsigned char iommu_lu_golden_v1[IOMMU_LU_GOLDEN_V1_SIZE]
+	__aligned(16) = {
 	/* page 0 at 0x40818000: header (KHO subtree blob) */
 	0x69, 0x6c, 0x75, 0x2d, 0x64, 0x75, 0x6d, 0x70, 0x00, 0x80, 0x81, 0x40,
 	0x00, 0x00, 0x00, 0x00, 0x69, 0x6f, 0x6d, 0x6d, 0x75, 0x2d, 0x6c, 0x75,

@@ -20,7 +20,7 @@
 #include <kunit/test.h>
 #include "iommu_lu_vendor.h"
 #include "golden_scenario.h"
-#include "golden/dump_map.h"
+#include "../golden/dump_map.h"
 
 /* The runner is not linked; the harness installs its hooks here. */
 void (*kunit_hook_before_case)(struct kunit *test);
@@ -81,7 +81,9 @@ static int golden_write(FILE *f, const struct lu_dump *d)
 		"#define IOMMU_LU_GOLDEN_V1_SIZE\t%zu\n"
 		"#define IOMMU_LU_GOLDEN_V1_PAGES\t%u\n"
 		"\n"
-		"static const unsigned char iommu_lu_golden_v1[IOMMU_LU_GOLDEN_V1_SIZE] = {\n",
+		"/* 16-byte aligned, and so is every page in it (16 + 4096 = 16 * 257). */\n"
+		"static const unsigned char iommu_lu_golden_v1[IOMMU_LU_GOLDEN_V1_SIZE]\n"
+		"\t__aligned(16) = {\n",
 		IOMMU_LU_BLOCK_SIZE, IOMMU_LU_COMPATIBLE, IOMMU_LU_ABI_VERSION,
 		d->len, nr);
 

@@ -75,6 +75,7 @@ struct device *lu_machine_dev(struct lu_machine *m, int idx);
 u16 lu_machine_rid(struct lu_machine *m, int idx);
 void lu_machine_shutdown(struct lu_machine *m);
 void lu_machine_kexec(struct lu_machine *m);
+void lu_machine_jump(struct lu_machine *m);
 void lu_machine_boot(struct lu_machine *m);
 
 /**

@@ -190,22 +190,10 @@ static void ibt_expect_no_misuse(struct ibt *t)
 static void ibt_kexec_tampered(struct ibt *t,
 			       void (*tamper)(struct ibt *t))
 {
-	struct lu_machine *m = t->m;
-	unsigned int u, i;
-
-	lu_machine_shutdown(m);
+	lu_machine_shutdown(t->m);
 	if (tamper)
 		tamper(t);
-	for (u = 0; u < m->nr_units; u++) {
-		m->pci[u] = NULL;
-		m->drv[u] = NULL;
-	}
-	for (i = 0; i < m->nr_devs; i++)
-		m->devs[i].pdev = NULL;
-	shim_slab_free_all();
-	kho_model_kexec();
-	m->kernel++;
-	lu_machine_boot(m);
+	lu_machine_jump(t->m);
 }
 
 /* ---- registration ------------------------------------------------------ */

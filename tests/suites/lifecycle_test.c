@@ -278,26 +278,12 @@ static void lifecycle_test_uncleaned_blocks(struct kunit *test)
 {
 	struct scene s;
 	struct lu_machine *m;
-	unsigned int u;
 
 	scene_up(test, &s);
 	m = s.m;
 	/* A kexec whose IOMMU shutdown hook never ran. */
 	iommu_lu_freeze();
-	for (u = 0; u < m->nr_units; u++)
-		m->drv[u] = NULL;
-	m->no_freeze = true;
-	{
-		unsigned int i;
-
-		for (i = 0; i < m->nr_devs; i++)
-			m->devs[i].pdev = NULL;
-		m->pci[0] = NULL;
-		shim_slab_free_all();
-		kho_model_kexec();
-		m->kernel++;
-		lu_machine_boot(m);
-	}
+	lu_machine_jump(m);
 	KUNIT_EXPECT_EQ(test, idrv_boot_state(m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
 	KUNIT_EXPECT_TRUE(test, shim_log_contains("did not run its shutdown cleanup"));
 	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o0, 0x0100), 0);
@@ -317,21 +303,7 @@ static void lifecycle_test_hw_mismatch_blocks(struct kunit *test)
 	re = physmem_va(idrv_root_phys(m->drv[0]));
 	ce = physmem_va(re[2 * 1] & ~0xfffULL);
 	ce[1] ^= 0x7f00;
-	m->no_freeze = true;
-	{
-		unsigned int i, u;
-
-		for (u = 0; u < m->nr_units; u++) {
-			m->drv[u] = NULL;
-			m->pci[u] = NULL;
-		}
-		for (i = 0; i < m->nr_devs; i++)
-			m->devs[i].pdev = NULL;
-		shim_slab_free_all();
-		kho_model_kexec();
-		m->kernel++;
-		lu_machine_boot(m);
-	}
+	lu_machine_jump(m);
 	KUNIT_EXPECT_EQ(test, idrv_boot_state(m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
 	KUNIT_EXPECT_TRUE(test, shim_log_contains("does not match the handover"));
 }
