@@ -43,6 +43,10 @@ endif
 
 OUT := tests/out
 TEST_BIN := $(OUT)/iommu-lu-test
+DECODE_BIN  := $(OUT)/iommu-lu-decode
+DECODE_SRCS := tools/iommu-lu-decode.c core/decode.c tests/shim/printk.c \
+	       tests/shim/slab.c tests/shim/sort.c tests/shim/kstring.c
+DECODE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(DECODE_SRCS))
 
 SRC_CORE ?= $(wildcard core/*.c)
 SRC_VENDORS ?= $(wildcard vendors/*/*.c)
@@ -94,10 +98,11 @@ endif
 
 all: check
 
-## check: install missing build packages, build and run every suite
-check: deps $(TEST_BIN)
-	$(quiet) RUN $(TEST_BIN)
-	$(Q)$(RUN_ENV_$(SAN)) $(abspath $(TEST_BIN)) $(if $(KUNIT_FILTER),'$(KUNIT_FILTER)')
+## check: install missing build packages, build and run every userspace test
+check: deps $(TEST_BIN) $(DECODE_BIN)
+	$(Q)scripts/run-checks.sh \
+		"$(RUN_ENV_$(SAN)) $(abspath $(TEST_BIN)) $(if $(KUNIT_FILTER),'$(KUNIT_FILTER)')" \
+		$(if $(KUNIT_FILTER),,"$(RUN_ENV_$(SAN)) python3 tools/iommu-lu-decode-test.py $(DECODE_BIN)")
 
 ## build: build tests/out/iommu-lu-test without running it
 build: $(TEST_BIN)
@@ -118,10 +123,6 @@ $(OUT)/%.o: %.c $(OUT)/.flags | deps
 -include $(OBJS:.o=.d)
 
 # ---- the handover decoder tool: the core's own decoder over a dump file ----
-DECODE_BIN  := $(OUT)/iommu-lu-decode
-DECODE_SRCS := tools/iommu-lu-decode.c core/decode.c tests/shim/printk.c \
-	       tests/shim/slab.c tests/shim/sort.c tests/shim/kstring.c
-DECODE_OBJS := $(patsubst %.c,$(OUT)/%.o,$(DECODE_SRCS))
 .PHONY: decode check-decode
 ## decode: build tests/out/iommu-lu-decode (prints a handover dump)
 decode: $(DECODE_BIN)

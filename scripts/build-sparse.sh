@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build a sparse recent enough for Linux 7.3 (>= 0.6.5: 7.3 needs
+# __typeof_unqual__; Debian 12's 0.6.4 is refused by the kernel's Makefile).
+# It comes from Debian unstable's "sparse" SOURCE package, fetched from the
+# mirror the system already uses with a private apt state directory and a
+# private sources list (system apt untouched, no host name in the repo).
+# The binary lands in build/sparse/sparse (git-ignored). Idempotent.
+#
+# Usage: scripts/build-sparse.sh [BUILD_DIR]
+#   SPARSE_SUITE=sid   the suite to take the source package from
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+suite=${SPARSE_SUITE:-sid}
+min=0.6.5
+out=$build/sparse
+state=$build/apt-src
+
+# "0.6.5-rc1" and "v0.6.5" count as 0.6.5.
+version_ok() {
+	local v
+	v=$("$1" --version 2>/dev/null | sed -n 's/^v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n1)
+	[ -n "$v" ] && dpkg --compare-versions "$v" ge "$min"
+}
+
+if [ -x "$out/sparse" ] && version_ok "$out/sparse"; then
+	echo "build-sparse: $out/sparse $("$out/sparse" --version) already built"
+	exit 0
+fi
+
+# Mirror URI: taken from the system's own sources, as scripts/fetch-kernel.sh.
+uri=""
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+	uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' \
+		/etc/apt/sources.list.d/debian.sources)
+fi
+if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+	uri=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
+		/etc/apt/sources.list)
+fi
+if [ -z "$uri" ]; then
+	echo "build-sparse: cannot find the system's Debian mirror URI" >&2
+	exit 1
+fi
+
+mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+list=$state/sources.list
+echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" > "$list"
+aptopts=(-o "Dir::Etc::SourceList=$list" -o Dir::Etc::SourceParts=/dev/null
+	 -o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache"
+	 -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+
+apt-get "${aptopts[@]}" update -qq
+# Newest version of the "sparse" source package in the suite, if any.
+ver=$(apt-cache "${aptopts[@]}" showsrc sparse 2>/dev/null |
+	awk '$1 == "Package:" { p = $2 } $1 == "Version:" && p == "sparse" { print $2 }' |
+	sort -V | tail -n1)
+upstream=${ver#*:}
+upstream=${upstream%-*}
+upstream=${upstream/\~/-}
+if [ -z "$ver" ] || ! dpkg --compare-versions "${upstream%%-*}" ge "$min"; then
+	if [ -z "$ver" ]; then
+		echo "build-sparse: the source package 'sparse' is not in '$suite main' on the system mirror ($uri) any more." >&2
+	else
+		echo "build-sparse: '$suite' has sparse $ver, older than the $min Linux 7.3 needs." >&2
+	fi
+	echo "build-sparse: source packages of '$suite main' named like sparse:" >&2
+	apt-cache "${aptopts[@]}" showsrc --only-source sparse 2>/dev/null |
+		awk '$1 == "Package:" || $1 == "Version:"' >&2 || true
+	for f in "$state"/lists/*_source_Sources; do
+		[ -e "$f" ] || continue
+		awk '$1 == "Package:" { p = $2 } $1 == "Version:" && p ~ /sparse/ { print "  " p " " $2 }' "$f" >&2
+	done
+	echo "build-sparse: set SPARSE_SUITE to a suite that has sparse >= $min (e.g. experimental)," >&2
+	echo "build-sparse: or put a sparse >= $min at $out/sparse." >&2
+	exit 1
+fi
+
+src=$state/src
+rm -rf "$src" && mkdir -p "$src"
+(cd "$src" && apt-get "${aptopts[@]}" source --download-only "sparse=$ver" >/dev/null)
+dsc=$(ls "$src"/sparse_*.dsc | head -n1)
+dpkg-source --no-check -x "$dsc" "$src/tree" >/dev/null
+
+# Debian's packaging pins CC to its default compiler (e.g. gcc-16): use ours.
+make -C "$src/tree" -j"$(nproc)" CC="${CC:-gcc}" sparse >/dev/null
+rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+cp "$src/tree/sparse" "$out.tmp/"
+rm -rf "$out" && mv "$out.tmp" "$out"
+rm -rf "$src"
+
+if ! version_ok "$out/sparse"; then
+	echo "build-sparse: $out/sparse reports '$("$out/sparse" --version)', not >= $min" >&2
+	exit 1
+fi
+echo "build-sparse: sparse $ver ($("$out/sparse" --version)) built at $out/sparse"
