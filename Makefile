@@ -19,9 +19,15 @@ iommu-lu-$(CONFIG_IOMMU_LU_INTEL) += vendors/intel/intel_lu.o
 iommu-lu-$(CONFIG_IOMMU_LU_AMD) += vendors/amd/amd_lu.o
 iommu-lu-$(CONFIG_IOMMU_LU_ARM_SMMU_V3) += vendors/arm-smmu-v3/smmu_v3_lu.o
 
-# Model-free KUnit suites (the model-based ones are userspace-only).
+# Model-free KUnit suites: the ones marked IOMMU_LU_KERNEL_SUITE, which are
+# the only ones scripts/integrate.sh copies into the tree (the model-based
+# suites are userspace-only).
+lu-kunit-suites := $(patsubst $(src)/%.c,%.o,\
+		   $(sort $(wildcard $(src)/tests/suites/*.c)))
+ifneq ($(lu-kunit-suites),)
 obj-$(CONFIG_IOMMU_LU_KUNIT_TEST) += iommu-lu-kunit.o
-iommu-lu-kunit-y := tests/suites/stubs_test.o
+iommu-lu-kunit-y := $(lu-kunit-suites)
+endif
 
 else
 

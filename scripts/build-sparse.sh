@@ -19,11 +19,26 @@ min=0.6.5
 out=$build/sparse
 state=$build/apt-src
 
-# "0.6.5-rc1" and "v0.6.5" count as 0.6.5.
+# Upstream's Makefile still says 0.6.4 in the 0.6.5 release candidates; like
+# Debian's own package, the binary reports "0.6.4 (Debian: 0.6.5~rc1-2)":
+# take the Debian version when there is one. "~rc1" counts as 0.6.5.
+sparse_version() {
+	"$1" --version 2>/dev/null | sed -n \
+		-e 's/.*(Debian: \([0-9][^)]*\)).*/\1/p;t' \
+		-e 's/^v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n1
+}
 version_ok() {
-	local v
-	v=$("$1" --version 2>/dev/null | sed -n 's/^v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n1)
-	[ -n "$v" ] && dpkg --compare-versions "$v" ge "$min"
+	local v tmp rc=0
+	v=$(sparse_version "$1")
+	v=${v#*:}
+	v=${v%%[-~]*}
+	[ -n "$v" ] && dpkg --compare-versions "$v" ge "$min" || return 1
+	# And what the kernel's scripts/checker-valid.sh asks of it.
+	tmp=$(mktemp --suffix=.c)
+	printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' > "$tmp"
+	"$1" "$tmp" 2>&1 | grep -q error && rc=1
+	rm -f "$tmp"
+	return $rc
 }
 
 if [ -x "$out/sparse" ] && version_ok "$out/sparse"; then
@@ -86,7 +101,8 @@ dsc=$(ls "$src"/sparse_*.dsc | head -n1)
 dpkg-source --no-check -x "$dsc" "$src/tree" >/dev/null
 
 # Debian's packaging pins CC to its default compiler (e.g. gcc-16): use ours.
-make -C "$src/tree" -j"$(nproc)" CC="${CC:-gcc}" sparse >/dev/null
+make -C "$src/tree" -j"$(nproc)" CC="${CC:-gcc}" HAVE_LLVM=no \
+	SPARSE_VERSION="\$(VERSION) (Debian: $ver)" sparse >/dev/null
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 cp "$src/tree/sparse" "$out.tmp/"
 rm -rf "$out" && mv "$out.tmp" "$out"

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+/* IOMMU_LU_KERNEL_SUITE: model-free, built in-kernel too. */
 /*
  * KUnit suite: the AMD-Vi and SMMUv3 stub backends.
+ *
+ * IOMMU_LU_KERNEL_SUITE: model-free, also built into the kernel.
  */
 
 /**
@@ -16,12 +19,10 @@
  *   nothing behind: the device is not preserved, its domain may still
  *   change, no page was handed to KHO.
  *
- * The first two run in the kernel and in userspace. The third needs a PCI
- * device behind an AMD-Vi or SMMUv3 unit, which only the userspace PCI model
- * provides; in the kernel it is skipped.
- *
- * TODO(harness): in userspace this assumes the harness ran the simulated
- * boot (shim_run_initcalls()) before the first suite and kept its log.
+ * This suite needs no model and also runs in the kernel
+ * (IOMMU_LU_KERNEL_SUITE); it calls the stub ops directly. The preserve path
+ * through the public API, with a PCI device behind a stub unit, is in
+ * stubs_model_test.c (userspace).
  */
 
 #include <kunit/test.h>
@@ -29,11 +30,8 @@
 #include "iommu_lu_seam.h"
 #include "iommu_lu.h"
 #include "iommu_lu_vendor.h"
+#include "../../core/lu_core.h"
 
-#ifndef __KERNEL__
-#include "printk.h"		/* shim_log_contains(), shim_log_clear() */
-#include "../model/pci.h"
-#endif
 
 /* Segment and tokens no other suite uses: the units below are ours alone. */
 #define STUBS_SEGMENT		7
@@ -154,12 +152,7 @@ static void stubs_check_registered(struct kunit *test,
 			    "%s: a second backend was not refused", v->name);
 	if (!ret)
 		iommu_lu_unregister_vendor(&dup);
-
-#ifndef __KERNEL__
-	/* Assumes the boot log is kept until the suites run. */
-	KUNIT_EXPECT_TRUE_MSG(test, shim_log_contains(v->registered_msg),
-			      "no \"%s\" in the boot log", v->registered_msg);
-#endif
+	KUNIT_EXPECT_EQ(test, lu.vendors[v->vendor]->caps & IOMMU_LU_CAP_PRESERVE, 0);
 }
 
 static void stubs_test_amd_registered(struct kunit *test)
@@ -210,111 +203,46 @@ static void stubs_test_smmuv3_unit_fresh(struct kunit *test)
 	stubs_check_unit_fresh(test, &stubs_smmuv3);
 }
 
-#ifndef __KERNEL__
 /*
- * TODO(harness): the KHO model's count of pages currently preserved. Until
- * it exists this returns -1 and the KHO check below is skipped.
- */
-static long stubs_kho_nr_preserved(void)
-{
-	return -1;
-}
-
-/* The PCI bus notifier, as the integration wires it. */
-static void stubs_notifier(struct pci_dev *pdev, bool added,
-			   void *data __always_unused)
-{
-	if (added)
-		iommu_lu_device_added(&pdev->dev);
-	else
-		iommu_lu_device_removed(&pdev->dev);
-}
-
-/*
- * One PCIe endpoint 0007:00:03.0 behind a unit of @v's vendor, attached alone
- * in its group to a caller-owned paging domain: everything the core asks of
- * a device before it would call a backend.
- *
- *   before: stub unit, device tracked, domain UNMANAGED, nothing preserved
- *   after:  the same, and two refusals in the log
+ * Every op of a stub refuses cleanly when called (the core never calls them:
+ * it checks IOMMU_LU_CAP_PRESERVE first), and nothing is left behind.
  */
 static void stubs_check_preserve_refused(struct kunit *test,
 					 const struct stubs_vendor *v)
 {
-	struct iommu_domain domain = { .type = IOMMU_DOMAIN_UNMANAGED };
-	struct iommu_device iommu = { };
 	struct iommu_lu_unit_desc desc = {
 		.vendor = v->vendor,
 		.token = v->token,
 		.segment = STUBS_SEGMENT,
-		.mode = 0,
-		.iommu_dev = &iommu,
 	};
-	enum iommu_lu_boot_state state;
+	struct iommu_lu_dev_info info = { .nr_rids = 1 };
+	const struct iommu_lu_vendor_ops *ops;
+	struct iommu_lu_handover ho = { };
+	struct iommu_lu_unit_ser rec = { };
 	struct iommu_lu_unit *unit;
-	struct iommu_group *group;
-	struct pci_model *m;
-	struct pci_dev *pdev;
-	struct device *dev;
-	char msg[96];
-	long kho_before;
-	int ret;
+	u64 root = 0;
 
 	if (!v->enabled)
 		kunit_skip(test, "%s stub not configured", v->name);
-
+	desc.iommu_dev = kunit_kzalloc(test, sizeof(*desc.iommu_dev),
+				       GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, desc.iommu_dev);
 	desc.regs = stubs_fake_regs(test);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, desc.regs);
-	unit = iommu_lu_unit_add(&desc, &state);
+	unit = iommu_lu_unit_add(&desc, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, unit);
+	ops = lu.vendors[v->vendor];
+	KUNIT_ASSERT_NOT_NULL(test, ops);
 
-	m = pci_model_create(STUBS_SEGMENT);
-	KUNIT_ASSERT_NOT_NULL(test, m);
-	pci_model_set_iommu(m, &iommu);
-	pci_model_set_notifier(m, stubs_notifier, NULL);
-	pdev = pci_model_add_dev(m, pci_model_root_bus(m), PCI_DEVFN(3, 0),
-				 PCI_MODEL_ENDPOINT_PCIE, 0);
-	KUNIT_ASSERT_NOT_NULL(test, pdev);
-	dev = &pdev->dev;
-	group = iommu_group_get(dev);
-	KUNIT_ASSERT_NOT_NULL(test, group);
-	iommu_group_set_domain(group, &domain);
-
-	kho_before = stubs_kho_nr_preserved();
-	shim_log_clear();
-
-	ret = iommu_lu_preserve_device(dev);
-	KUNIT_EXPECT_EQ(test, ret, -EOPNOTSUPP);
-	ret = iommu_lu_preserve_devices(&dev, 1);
-	KUNIT_EXPECT_EQ(test, ret, -EOPNOTSUPP);
-
-	/* The core names the vendor; it refuses before calling the backend. */
-	snprintf(msg, sizeof(msg), "%s: %s live update is not supported",
-		 dev_name(dev), v->name);
-	KUNIT_EXPECT_TRUE_MSG(test, shim_log_contains(msg),
-			      "no \"%s\" in the log", msg);
-	KUNIT_EXPECT_FALSE_MSG(test, shim_log_contains(v->op_msg),
-			       "the %s stub's ops were called", v->name);
-
-	/* No half-done state. */
-	KUNIT_EXPECT_FALSE(test, iommu_lu_device_preserved(dev));
-	KUNIT_EXPECT_EQ(test, iommu_lu_domain_change_allowed(&domain), 0);
-	KUNIT_EXPECT_EQ(test, iommu_lu_attach_allowed(dev), 0);
-	if (kho_before >= 0)
-		KUNIT_EXPECT_EQ(test, stubs_kho_nr_preserved(), kho_before);
-
-	iommu_group_put(group);
-	pci_model_remove_dev(m, pdev);
-	pci_model_destroy(m);
+	KUNIT_EXPECT_EQ(test, ops->unit_preserve(unit, &root, NULL), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, root, 0);
+	KUNIT_EXPECT_EQ(test, ops->device_preserve(unit, &info, NULL), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, info.hw_id, 0);
+	KUNIT_EXPECT_EQ(test, ops->domain_preserve(unit, &info, NULL), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, ops->adopt(unit, &ho, &rec), -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, ops->block_all(unit), -EOPNOTSUPP);
+	KUNIT_EXPECT_NULL(test, lu.hdr);
 	iommu_lu_unit_remove(unit);
 }
-#else
-static void stubs_check_preserve_refused(struct kunit *test,
-					 const struct stubs_vendor *v __always_unused)
-{
-	kunit_skip(test, "needs the userspace PCI model");
-}
-#endif
 
 static void stubs_test_amd_preserve_refused(struct kunit *test)
 {
