@@ -82,12 +82,12 @@ if [ -z "$ver" ] || ! dpkg --compare-versions "${upstream%%-*}" ge "$min"; then
 	else
 		echo "build-sparse: '$suite' has sparse $ver, older than the $min Linux 7.3 needs." >&2
 	fi
-	echo "build-sparse: source packages of '$suite main' named like sparse:" >&2
-	apt-cache "${aptopts[@]}" showsrc --only-source sparse 2>/dev/null |
-		awk '$1 == "Package:" || $1 == "Version:"' >&2 || true
-	for f in "$state"/lists/*_source_Sources; do
+	echo "build-sparse: source packages of '$suite main' named sparse*:" >&2
+	for f in "$state"/lists/*_source_Sources*; do
 		[ -e "$f" ] || continue
-		awk '$1 == "Package:" { p = $2 } $1 == "Version:" && p ~ /sparse/ { print "  " p " " $2 }' "$f" >&2
+		/usr/lib/apt/apt-helper cat-file "$f" 2>/dev/null |
+			awk '$1 == "Package:" { p = $2 } $1 == "Version:" && p ~ /^sparse/ { print "  " p " " $2; n++ }
+			     END { if (!n) print "  (none)" }' >&2
 	done
 	echo "build-sparse: set SPARSE_SUITE to a suite that has sparse >= $min (e.g. experimental)," >&2
 	echo "build-sparse: or put a sparse >= $min at $out/sparse." >&2
@@ -102,7 +102,8 @@ dpkg-source --no-check -x "$dsc" "$src/tree" >/dev/null
 
 # Debian's packaging pins CC to its default compiler (e.g. gcc-16): use ours.
 make -C "$src/tree" -j"$(nproc)" CC="${CC:-gcc}" HAVE_LLVM=no \
-	SPARSE_VERSION="\$(VERSION) (Debian: $ver)" sparse >/dev/null
+	SPARSE_VERSION="\$(VERSION) (Debian: $ver)" sparse > "$src/make.log" 2>&1 ||
+	{ cat "$src/make.log" >&2; echo "build-sparse: building sparse $ver failed" >&2; exit 1; }
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 cp "$src/tree/sparse" "$out.tmp/"
 rm -rf "$out" && mv "$out.tmp" "$out"

@@ -233,6 +233,47 @@ static void lifecycle_test_two_hops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_model.bad_unpreserves, 0);
 }
 
+/*
+ * The kexec-time cleanup allocates nothing, makes no KHO call, and leaves
+ * translation on; everything it needs was written at preserve time.
+ */
+static void lifecycle_test_shutdown_infallible(struct kunit *test)
+{
+	struct scene s;
+	struct iommu_lu_unit *unit;
+	unsigned long allocs, khos;
+	size_t dump0, dump1;
+
+	scene_up(test, &s);
+	unit = idrv_lu_unit(s.m->drv[0]);
+	KUNIT_ASSERT_EQ(test, iommu_lu_freeze(), 0);
+	mutex_lock(&lu.lock);
+	dump0 = lu_ser_dump(NULL, 0);
+	mutex_unlock(&lu.lock);
+
+	/* Every allocation and every KHO call would fail from here on. */
+	allocs = shim_alloc_calls;
+	khos = kho_model_calls;
+	shim_fail_alloc_nth = 1;
+	kho_model_fail_nth = 1;
+	KUNIT_EXPECT_TRUE(test, iommu_lu_unit_shutdown(unit));
+	shim_fail_alloc_nth = 0;
+	kho_model_fail_nth = 0;
+	KUNIT_EXPECT_EQ(test, shim_alloc_calls, allocs);
+	KUNIT_EXPECT_EQ(test, kho_model_calls, khos);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&lu.lock));
+	KUNIT_EXPECT_TRUE(test, vtd_model_translation_enabled(s.m->hw[0]));
+	KUNIT_EXPECT_TRUE(test, unit->cleaned);
+	mutex_lock(&lu.lock);
+	dump1 = lu_ser_dump(NULL, 0);
+	mutex_unlock(&lu.lock);
+	KUNIT_EXPECT_EQ(test, dump1, dump0);
+	KUNIT_EXPECT_TRUE(test, ((struct iommu_lu_unit_ser *)lu_ser_rec(&unit->slot))->flags &
+			  IOMMU_LU_UNIT_CLEANED);
+	/* A unit with nothing preserved is left to the driver. */
+	KUNIT_EXPECT_FALSE(test, iommu_lu_unit_shutdown(NULL));
+}
+
 /* No handover: the driver behaves as it always did. */
 static void lifecycle_test_nothing_preserved(struct kunit *test)
 {
@@ -310,6 +351,7 @@ static void lifecycle_test_hw_mismatch_blocks(struct kunit *test)
 
 static struct kunit_case lifecycle_test_cases[] = {
 	KUNIT_CASE(lifecycle_test_rid_space_closed),
+	KUNIT_CASE(lifecycle_test_shutdown_infallible),
 	KUNIT_CASE(lifecycle_test_kexec),
 	KUNIT_CASE(lifecycle_test_two_hops),
 	KUNIT_CASE(lifecycle_test_nothing_preserved),
