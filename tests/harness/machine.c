@@ -57,15 +57,37 @@ static struct pci_bus *lu_mdev_bus(struct lu_machine *m, struct lu_mdev *d)
 	return m->devs[d->parent].pdev ? m->devs[d->parent].pdev->subordinate : NULL;
 }
 
+/*
+ * A VF sits on its PF's bus or on a virtual bus below it (no bridge leads
+ * there: virtfn_add_bus() in Linux), created when the first VF needs it.
+ */
+static struct pci_bus *lu_vf_bus(struct lu_machine *m, struct lu_mdev *d)
+{
+	struct pci_dev *pf = m->devs[d->parent].pdev;
+	struct pci_bus *bus;
+
+	if (!pf)
+		return NULL;
+	if (d->secbus == pf->bus->number)
+		return pf->bus;
+	bus = pci_model_find_bus(m->pci[d->unit], d->secbus);
+	return bus ? bus : pci_model_add_virtual_bus(m->pci[d->unit], pf->bus,
+						     d->secbus);
+}
+
 static int lu_mdev_enumerate(struct lu_machine *m, int idx)
 {
 	struct lu_mdev *d = &m->devs[idx];
-	struct pci_bus *bus = lu_mdev_bus(m, d);
+	struct pci_bus *bus = d->vf ? lu_vf_bus(m, d) : lu_mdev_bus(m, d);
 
 	if (!bus)
 		return -ENODEV;
 	d->pdev = pci_model_add_dev(m->pci[d->unit], bus, d->devfn, d->kind,
 				    d->secbus);
+	if (d->pdev && d->vf) {
+		d->pdev->physfn = m->devs[d->parent].pdev;
+		d->pdev->physfn->is_physfn = true;
+	}
 	return d->pdev ? 0 : -EINVAL;
 }
 
@@ -174,6 +196,7 @@ int lu_machine_add(struct lu_machine *m, unsigned int unit, int parent,
 	d = &m->devs[idx];
 	*d = (struct lu_mdev){ .present = true, .unit = unit, .parent = parent,
 			       .devfn = devfn, .kind = kind, .secbus = secbus };
+	d->vf = kind == PCI_MODEL_SRIOV_VF;
 	ret = lu_mdev_enumerate(m, idx);
 	if (ret) {
 		m->nr_devs--;
@@ -195,6 +218,10 @@ void lu_machine_remove(struct lu_machine *m, int idx)
 
 	if (!d->present)
 		return;
+	/* A PF's VFs go first (they are not below it in the bus tree). */
+	for (i = 0; i < m->nr_devs; i++)
+		if (m->devs[i].present && m->devs[i].vf && m->devs[i].parent == idx)
+			lu_machine_remove(m, i);
 	if (d->pdev)
 		pci_model_remove_dev(m->pci[d->unit], d->pdev);
 	d->present = false;
@@ -213,6 +240,53 @@ void lu_machine_remove(struct lu_machine *m, int idx)
 			}
 		}
 	}
+}
+
+/**
+ * lu_machine_sriov_set() - Set a PF's NumVFs (with First VF Offset, Stride).
+ * @m: the machine.
+ * @pf: the PF's index.
+ * @offset: First VF Offset.
+ * @stride: VF Stride.
+ * @numvfs: new NumVFs; 0 disables SR-IOV.
+ *
+ * Like writing NumVFs with VF Enable: the old VFs go away as hot removal,
+ * then the new ones appear as hot add. VF n has routing id PF + @offset +
+ * n * @stride: bus = PF bus + (devfn + offset + stride * n) / 256, which
+ * can be a bus that never existed before.
+ *
+ * Return: the index of the first VF (VFs are consecutive), 0 when @numvfs
+ * is 0, or a negative errno.
+ */
+int lu_machine_sriov_set(struct lu_machine *m, int pf, unsigned int offset,
+			 unsigned int stride, unsigned int numvfs)
+{
+	unsigned int i, pfbus, unit = m->devs[pf].unit, devfn = m->devs[pf].devfn;
+	int first = 0;
+
+	for (i = 0; i < m->nr_devs; i++)
+		if (m->devs[i].present && m->devs[i].vf && m->devs[i].parent == pf)
+			lu_machine_remove(m, i);
+	if (!numvfs)
+		return 0;
+	if (!m->devs[pf].pdev)
+		return -ENODEV;
+	pfbus = m->devs[pf].pdev->bus->number;
+	/* m->devs may move as VFs are added: index it, keep no pointer. */
+	for (i = 0; i < numvfs; i++) {
+		unsigned int rid = (pfbus << 8) + devfn + offset + stride * i;
+		int idx;
+
+		if (rid > 0xffff)
+			return -ERANGE;
+		idx = lu_machine_add(m, unit, pf, rid & 0xff,
+				     PCI_MODEL_SRIOV_VF, rid >> 8);
+		if (idx < 0)
+			return idx;
+		if (!i)
+			first = idx;
+	}
+	return first;
 }
 
 /**

@@ -28,7 +28,8 @@
  * @parent: index of the bridge it sits behind, -1 for the root bus.
  * @devfn: device/function on its bus.
  * @kind: what it is.
- * @secbus: bridges: the bus number behind it.
+ * @secbus: bridges: the bus number behind it. SR-IOV VFs: their bus.
+ * @vf: an SR-IOV VF of the PF @parent (its bus may be a virtual bus).
  * @pdev: the current kernel's view, NULL until enumerated.
  */
 struct lu_mdev {
@@ -38,6 +39,7 @@ struct lu_mdev {
 	unsigned int devfn;
 	enum pci_model_kind kind;
 	unsigned int secbus;
+	bool vf;
 	struct pci_dev *pdev;
 };
 
@@ -71,6 +73,8 @@ int lu_machine_add(struct lu_machine *m, unsigned int unit, int parent,
 		   unsigned int devfn, enum pci_model_kind kind,
 		   unsigned int secbus);
 void lu_machine_remove(struct lu_machine *m, int idx);
+int lu_machine_sriov_set(struct lu_machine *m, int pf, unsigned int offset,
+			 unsigned int stride, unsigned int numvfs);
 struct device *lu_machine_dev(struct lu_machine *m, int idx);
 u16 lu_machine_rid(struct lu_machine *m, int idx);
 void lu_machine_shutdown(struct lu_machine *m);

@@ -322,6 +322,13 @@ struct pci_dev *pci_model_add_dev(struct pci_model *m, struct pci_bus *bus,
 	case PCI_MODEL_ENDPOINT_PCI:
 		bridge = false;
 		break;
+	case PCI_MODEL_SRIOV_VF:
+		/* virtfn_add(): a PCIe endpoint, multifunction cleared. */
+		pdev->is_pcie = true;
+		pdev->pcie_type = PCI_EXP_TYPE_ENDPOINT;
+		pdev->is_virtfn = true;
+		bridge = false;
+		break;
 	case PCI_MODEL_ROOT_PORT:
 		pdev->is_pcie = true;
 		pdev->pcie_type = PCI_EXP_TYPE_ROOT_PORT;
@@ -522,6 +529,8 @@ bool pci_model_is_multifunction(struct pci_dev *pdev)
 {
 	struct pci_model_dev *md = to_mdev(pdev);
 
+	if (pdev->is_virtfn)	/* virtfn_add() clears it */
+		return false;
 	return md->multifunction || pci_model_for_each_dev(md->m, same_slot,
 							   pdev);
 }

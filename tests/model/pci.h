@@ -71,6 +71,7 @@ enum pci_model_kind {
 	PCI_MODEL_PCI_BRIDGE,
 	PCI_MODEL_SWITCH_UP,
 	PCI_MODEL_SWITCH_DOWN,
+	PCI_MODEL_SRIOV_VF,	/* PCIe endpoint, is_virtfn, never multifunction */
 };
 
 /**
