@@ -141,8 +141,21 @@ check-decode: deps $(DECODE_BIN)
 	$(Q)$(RUN_ENV_$(SAN)) python3 tools/iommu-lu-decode-test.py $(DECODE_BIN)
 -include $(OUT)/tools/iommu-lu-decode.d
 
+# ---- the end-to-end demo: the test objects minus the KUnit runner and suites ----
+DEMO_BIN  := $(OUT)/iommu-lu-demo
+DEMO_OBJS := $(patsubst %.c,$(OUT)/%.o,$(SRC_CORE) $(SRC_VENDORS) $(SRC_SHIM) \
+	     $(SRC_MODEL) $(SRC_HARNESS) tests/harness/demo.c)
+.PHONY: demo
+## demo: a simulated machine goes through a whole live update (DEMO_FLAGS=-v: the kernel log too)
+demo: deps $(DEMO_BIN)
+	$(quiet) RUN $(DEMO_BIN)
+	$(Q)$(RUN_ENV_$(SAN)) $(abspath $(DEMO_BIN)) $(DEMO_FLAGS)
+$(DEMO_BIN): $(DEMO_OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) -o $@ $(DEMO_OBJS) $(TEST_LDFLAGS)
+-include $(OUT)/tests/harness/demo.d
+
 # Placeholders, filled in by the lead:
-# demo:             run the end-to-end live-update demo
 # bench:            time preserve/freeze/retrieve on large configurations
 # fuzz:             fuzz the handover decoder
 # stress:           concurrent preserve/unpreserve under SAN=tsan
