@@ -14,7 +14,7 @@ ccflags-y += -I$(src)/include -I$(src)/abi
 
 obj-$(CONFIG_IOMMU_LU) += iommu-lu.o
 iommu-lu-y := core/registry.o core/serialize.o core/decode.o core/adopt.o \
-	      core/lifecycle.o
+	      core/lifecycle.o core/hotplug.o
 iommu-lu-$(CONFIG_IOMMU_LU_INTEL) += vendors/intel/intel_lu.o
 iommu-lu-$(CONFIG_IOMMU_LU_AMD) += vendors/amd/amd_lu.o
 iommu-lu-$(CONFIG_IOMMU_LU_ARM_SMMU_V3) += vendors/arm-smmu-v3/smmu_v3_lu.o
@@ -154,6 +154,26 @@ $(DEMO_BIN): $(DEMO_OBJS)
 	$(quiet) LD $@
 	$(Q)$(CC) -o $@ $(DEMO_OBJS) $(TEST_LDFLAGS)
 -include $(OUT)/tests/harness/demo.d
+
+# ---- the golden handover (tests/golden/handover_v1.h) ----
+GOLDEN_H    := tests/golden/handover_v1.h
+GOLDEN_BIN  := $(OUT)/golden-gen
+GOLDEN_OBJS := $(patsubst %.c,$(OUT)/%.o,$(SRC_CORE) $(SRC_VENDORS) $(SRC_SHIM) \
+	       $(SRC_MODEL) $(SRC_HARNESS) tests/harness/golden_gen.c)
+.PHONY: golden check-golden
+$(GOLDEN_BIN): $(GOLDEN_OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) -o $@ $(GOLDEN_OBJS) $(TEST_LDFLAGS)
+## golden: regenerate tests/golden/handover_v1.h (only with an ABI version bump)
+golden: deps $(GOLDEN_BIN)
+	$(quiet) GEN $(GOLDEN_H)
+	$(Q)$(RUN_ENV_$(SAN)) $(abspath $(GOLDEN_BIN)) $(GOLDEN_H)
+## check-golden: regenerate into tests/out, compare with tests/golden (writes nothing there)
+check-golden: deps $(GOLDEN_BIN)
+	$(quiet) GEN $(OUT)/handover_v1.h
+	$(Q)$(RUN_ENV_$(SAN)) $(abspath $(GOLDEN_BIN)) $(OUT)/handover_v1.h
+	$(Q)cmp $(OUT)/handover_v1.h $(GOLDEN_H)
+-include $(OUT)/tests/harness/golden_gen.d
 
 # Placeholders, filled in by the lead:
 # bench:            time preserve/freeze/retrieve on large configurations

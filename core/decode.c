@@ -26,9 +26,9 @@
  * - ids that are zero or duplicated, references to a unit or domain that
  *   does not exist, a device whose domain belongs to another unit, unit
  *   device counts or domain page counts that do not match;
- * - two records for one unit, one domain id twice on a unit, a requester id
- *   listed twice in a device or claimed by two devices of a unit on
- *   different domains;
+ * - two records for one unit or for one device (segment and own requester
+ *   id), one domain id twice on a unit, a requester id listed twice in a
+ *   device or claimed by two devices of a unit on different domains;
  * - page records that are not aligned, of unknown kind, owned by nothing,
  *   declared twice, or that overlap the handover's own blocks; a unit whose
  *   root is not exactly its one root page; a domain whose page-table root is
@@ -89,11 +89,19 @@ static int lu_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Through the packed structures: a block may sit at any alignment. */
 static u32 lu_rec_flags(enum iommu_lu_rec_kind kind, const void *rec)
 {
-	if (kind == IOMMU_LU_REC_PAGE)
+	switch (kind) {
+	case IOMMU_LU_REC_UNIT:
+		return ((const struct iommu_lu_unit_ser *)rec)->flags;
+	case IOMMU_LU_REC_DOMAIN:
+		return ((const struct iommu_lu_domain_ser *)rec)->flags;
+	case IOMMU_LU_REC_DEVICE:
+		return ((const struct iommu_lu_device_ser *)rec)->flags;
+	default:
 		return ((const struct iommu_lu_page_ser *)rec)->flags;
-	return *(const u32 *)rec;
+	}
 }
 
 static u32 lu_rec_known_flags(enum iommu_lu_rec_kind kind)
@@ -203,7 +211,9 @@ static int lu_dec_header(struct lu_dec *d, const void *hdrp, size_t size)
 	char compat[sizeof(hdr->compatible)] = { 0 };
 	unsigned int k;
 
-	if (!hdrp || size < sizeof(*hdr))
+	if (!hdrp)
+		return lu_dec_fail(d, "no header");
+	if (size < sizeof(*hdr))
 		return lu_dec_fail(d, "header truncated: %zu bytes, need %zu",
 				   size, sizeof(*hdr));
 	strscpy(compat, IOMMU_LU_COMPATIBLE, sizeof(compat));
@@ -350,6 +360,11 @@ static int lu_dec_domains(struct lu_dec *d)
 			return lu_dec_fail(d, "domain %u: bad page table %#llx",
 					   dom->id,
 					   (unsigned long long)dom->pgtable_phys);
+		/* Linux 7.3's VT-d driver hands out domain ids from 2. */
+		if (lu_dec_unit(ho, dom->unit_id)->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
+		    dom->hw_id < 2)
+			return lu_dec_fail(d, "domain %u: VT-d domain id %u is reserved",
+					   dom->id, dom->hw_id);
 		if (dom->levels < 2 || dom->levels > 5)
 			return lu_dec_fail(d, "domain %u: %u levels", dom->id,
 					   dom->levels);
@@ -425,6 +440,7 @@ static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs)
  * One requester id of a unit may belong to several devices only when they
  * translate through the same domain (devices behind one PCIe-to-PCI bridge
  * share its alias). Sort (unit, rid, domain) triples and compare neighbours.
+ * Then the same for the devices' own ids, which no two records may share.
  */
 static int lu_dec_rid_conflicts(struct lu_dec *d)
 {
@@ -457,6 +473,25 @@ static int lu_dec_rid_conflicts(struct lu_dec *d)
 			break;
 		}
 	}
+	if (ret)
+		goto out;
+
+	/*
+	 * A device's own requester id names it on its segment: two records
+	 * for one device, in one unit or in two, would adopt it twice.
+	 */
+	for (i = 0; i < ho->nr_devices; i++)
+		keys[i] = (u64)ho->devices[i].segment << 16 | ho->devices[i].rid;
+	sort(keys, ho->nr_devices, sizeof(*keys), lu_cmp_u64, NULL);
+	for (i = 1; i < ho->nr_devices; i++) {
+		if (keys[i] == keys[i - 1]) {
+			ret = lu_dec_fail(d, "segment %u: device %04x twice",
+					  (u32)(keys[i] >> 16),
+					  (u32)(keys[i] & 0xffff));
+			break;
+		}
+	}
+out:
 	kvfree(keys);
 	return ret;
 }

@@ -7,13 +7,9 @@
  * Builds the golden scenario (tests/harness/golden_scenario.c) on the
  * simulated machine, checks that the outgoing handover decodes, and writes
  * its flat dump (lu_ser_dump()) as a C array. Linked with the objects of
- * the test binary minus the KUnit runner and the suites.
- *
- * The Makefile globs every tests/harness source into the test binary,
- * which has its own main(): everything here is compiled only with
- * -DIOMMU_LU_GOLDEN_GEN, as the "golden" rule does.
+ * the test binary minus the KUnit runner and the suites (the Makefile
+ * keeps this file, like every program with a main(), out of SRC_HARNESS).
  */
-#ifdef IOMMU_LU_GOLDEN_GEN
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,5 +167,3 @@ int main(int argc, char **argv)
 	shim_slab_free_all();
 	return ret ? 1 : 0;
 }
-
-#endif /* IOMMU_LU_GOLDEN_GEN */

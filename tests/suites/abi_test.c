@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* IOMMU_LU_KERNEL_SUITE: model-free, built in-kernel too. */
 /*
  * KUnit suite: the handover ABI (abi/iommu_lu_abi.h) and the golden blob.
  */
