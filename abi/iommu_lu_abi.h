@@ -94,7 +94,8 @@ enum iommu_lu_rec_kind {
  *	table page, SMMUv3 stream table or L1 table). Owner: unit id.
  * @IOMMU_LU_PAGE_CONTEXT: a second-level lookup table (VT-d context table,
  *	SMMUv3 L2 stream table). Owner: unit id.
- * @IOMMU_LU_PAGE_PGTABLE: a page-table page of a domain. Owner: domain id.
+ * @IOMMU_LU_PAGE_PGTABLE: a page-table page of a domain (shared by every
+ *	unit the domain is used on). Owner: domain id.
  * @IOMMU_LU_PAGE_PASID_DIR: a PASID directory (VT-d scalable mode). Owner:
  *	unit id.
  * @IOMMU_LU_PAGE_PASID_TABLE: a PASID table (VT-d scalable mode). Owner:
@@ -213,33 +214,37 @@ static_assert(sizeof(struct iommu_lu_unit_ser) == 56);
 static_assert(offsetof(struct iommu_lu_unit_ser, token) == 16);
 
 /**
- * struct iommu_lu_domain_ser - A caller-owned paging domain of one unit.
+ * struct iommu_lu_domain_ser - A preserved I/O page table.
  * @flags: %IOMMU_LU_REC_LIVE.
  * @id: domain id, unique in the handover, never 0.
- * @unit_id: the unit whose hardware tables use it.
- * @hw_id: hardware domain id (VT-d DID; always >= 2 on Linux 7.3).
- * @pgtable_phys: root of the domain's page table.
+ * @pgtable_phys: root of the page table.
  * @levels: page-table levels (VT-d: AGAW + 2).
- * @nr_pages: page-table pages of the domain (each has a page record).
+ * @nr_pages: page-table pages (each has a page record owned by @id).
+ *
+ * One caller-owned paging domain, whichever units use it: in Linux 7.3 a
+ * domain attached to devices behind several IOMMU units shares one page
+ * table and has a hardware domain id on each unit. The (unit, hardware id)
+ * pairs are in the device records.
  *
  * Changing this structure requires a new %IOMMU_LU_COMPATIBLE.
  */
 struct iommu_lu_domain_ser {
 	u32 flags;
 	u32 id;
-	u32 unit_id;
-	u32 hw_id;
 	u64 pgtable_phys;
 	u32 levels;
 	u32 nr_pages;
 } __packed;
-static_assert(sizeof(struct iommu_lu_domain_ser) == 32);
+static_assert(sizeof(struct iommu_lu_domain_ser) == 24);
 
 /**
  * struct iommu_lu_device_ser - A preserved device and its DMA aliases.
  * @flags: %IOMMU_LU_REC_LIVE.
  * @unit_id: the unit translating for the device.
- * @domain_id: the domain it is attached to.
+ * @domain_id: the domain (page table) it is attached to.
+ * @hw_id: the hardware domain id that domain has on the unit (VT-d DID;
+ *	always >= 2 on Linux 7.3). Every device of one domain on one unit
+ *	has the same @hw_id, and one @hw_id of a unit names one domain.
  * @segment: PCI segment.
  * @rid: the device's own requester id (bus << 8 | devfn).
  * @nr_rids: valid entries of @rids, 1..%IOMMU_LU_MAX_RIDS.
@@ -256,6 +261,7 @@ struct iommu_lu_device_ser {
 	u32 flags;
 	u32 unit_id;
 	u32 domain_id;
+	u32 hw_id;
 	u16 segment;
 	u16 rid;
 	u16 nr_rids;
@@ -264,8 +270,9 @@ struct iommu_lu_device_ser {
 	u64 pasid_dir_phys;
 	u64 vendor_data;
 } __packed;
-static_assert(sizeof(struct iommu_lu_device_ser) == 68);
-static_assert(offsetof(struct iommu_lu_device_ser, rids) == 20);
+static_assert(sizeof(struct iommu_lu_device_ser) == 72);
+static_assert(offsetof(struct iommu_lu_device_ser, rids) == 24);
+static_assert(offsetof(struct iommu_lu_device_ser, pasid_dir_phys) == 56);
 
 /**
  * struct iommu_lu_page_ser - One preserved 4 KiB hardware page.

@@ -7,11 +7,12 @@
  * DOC: adoption
  *
  * Once a backend has checked a unit's live hardware against its record,
- * lu_adopt_unit() rebuilds the registry for it: every page the record owns
- * becomes a registry page held by the adoption (@arefs), every domain an
- * adopted &struct lu_domain without a caller domain, every device an
- * adopted &struct lu_device bound to no &struct device yet (hotplug or
- * probe binds it by requester id). The next update can then preserve these
+ * lu_adopt_unit() rebuilds the registry for it: its root and context pages
+ * become registry pages held by the adoption (@arefs), every domain its
+ * devices use an adopted &struct lu_domain without a caller domain (shared
+ * with a unit adopted before when the page table is the same), every
+ * device an adopted &struct lu_device bound to no &struct device yet
+ * (hotplug, probe or release binds it by requester id). The next update can then preserve these
  * devices again through the ordinary preserve path, and their pages are
  * preserved with KHO like any others.
  *
@@ -24,8 +25,7 @@
 
 #include "lu_core.h"
 
-static struct lu_page *lu_page_adopt(struct iommu_lu_unit *unit, u64 phys,
-				     u16 kind, u32 owner)
+static struct lu_page *lu_page_adopt(u64 phys, u16 kind, u32 owner)
 {
 	struct lu_page *p;
 
@@ -36,31 +36,60 @@ static struct lu_page *lu_page_adopt(struct iommu_lu_unit *unit, u64 phys,
 	p->kind = kind;
 	p->owner = owner;
 	p->arefs = 1;
-	hash_add(unit->pages, &p->node, phys >> PAGE_SHIFT);
+	hash_add(lu.pages, &p->node, phys >> PAGE_SHIFT);
 	return p;
 }
 
-/* Forget the registry state of an adoption that could not complete. */
-static void lu_adopt_abort(struct iommu_lu_unit *unit)
+/*
+ * What one adoption created, so that a failure can forget exactly that:
+ * domains (a domain shared with a unit adopted earlier is only referenced)
+ * and this unit's root and context pages.
+ */
+struct lu_adopt_ctx {
+	struct iommu_lu_unit *unit;
+	const struct iommu_lu_unit_ser *rec;
+	struct lu_domain **doms;	/* by handover domain index; NULL: unused */
+	bool *created;			/* doms[i] created by this adoption */
+};
+
+static void lu_adopt_abort(struct lu_adopt_ctx *c)
 {
+	struct iommu_lu_unit *unit = c->unit;
 	struct lu_device *ld;
-	struct lu_domain *dom;
+	struct lu_attach *att;
 	struct lu_page *p;
 	struct hlist_node *tmp;
-	unsigned int bkt, b;
+	unsigned int bkt, b, i, j;
 
 	hash_for_each_safe(lu.devices_by_rid, bkt, tmp, ld, rid_node) {
 		if (ld->unit != unit)
 			continue;
+		if (ld->adopted)
+			ld->aatt->dom->nr_adopted--;
 		ld->adopted = false;
 		lu_device_free(ld);
 	}
-	hash_for_each_safe(unit->domains, bkt, tmp, dom, node) {
-		hash_del(&dom->node);
+	hash_for_each_safe(unit->attach, bkt, tmp, att, node) {
+		hash_del(&att->node);
+		kfree(att);
+	}
+	for (i = 0; i < lu.in.nr_domains; i++) {
+		struct lu_domain *dom = c->doms[i];
+
+		if (!dom || !c->created[i])
+			continue;
+		lu_domain_unlink(dom);
+		for (j = 0; j < dom->nr_pages; j++) {
+			hash_del(&dom->pages[j]->node);
+			kfree(dom->pages[j]);
+		}
 		kfree(dom->pages);
 		kfree(dom);
 	}
-	hash_for_each_safe(unit->pages, bkt, tmp, p, node) {
+	hash_for_each_safe(lu.pages, bkt, tmp, p, node) {
+		if (p->kind == IOMMU_LU_PAGE_PGTABLE || p->owner != unit->id ||
+		    !p->arefs || p->refs)
+			continue;
 		hash_del(&p->node);
 		kfree(p);
 	}
@@ -72,19 +101,29 @@ static void lu_adopt_abort(struct iommu_lu_unit *unit)
 	unit->root_phys = 0;
 }
 
-static int lu_adopt_domains(struct iommu_lu_unit *unit,
-			    const struct iommu_lu_unit_ser *rec,
-			    struct lu_domain **doms)
+/* The domains this unit's devices use; shared ones may exist already. */
+static int lu_adopt_domains(struct lu_adopt_ctx *c)
 {
 	const struct iommu_lu_handover *ho = &lu.in;
 	u32 i;
 
-	for (i = 0; i < ho->nr_domains; i++) {
-		const struct iommu_lu_domain_ser *d = &ho->domains[i];
+	for (i = 0; i < ho->nr_devices; i++) {
+		const struct iommu_lu_device_ser *dv = &ho->devices[i];
+		const struct iommu_lu_domain_ser *d;
 		struct lu_domain *dom;
+		unsigned int idx;
 
-		if (d->unit_id != rec->id)
+		if (dv->unit_id != c->rec->id)
 			continue;
+		d = iommu_lu_handover_domain(ho, dv->domain_id);
+		idx = d - ho->domains;
+		if (c->doms[idx])
+			continue;
+		dom = lu_domain_find(d->pgtable_phys);
+		if (dom) {
+			c->doms[idx] = dom;
+			continue;
+		}
 		dom = kzalloc_obj(*dom);
 		if (!dom)
 			return -ENOMEM;
@@ -94,20 +133,19 @@ static int lu_adopt_domains(struct iommu_lu_unit *unit,
 			kfree(dom);
 			return -ENOMEM;
 		}
-		dom->unit = unit;
+		dom->owned = true;
 		dom->id = lu.next_domain_id++;
-		dom->hw_id = d->hw_id;
 		dom->pgtable_phys = d->pgtable_phys;
 		dom->levels = d->levels;
-		hash_add(unit->domains, &dom->node, dom->hw_id);
-		doms[i] = dom;
+		lu_domain_link(dom);
+		c->doms[idx] = dom;
+		c->created[idx] = true;
 	}
 	return 0;
 }
 
-static int lu_adopt_pages(struct iommu_lu_unit *unit,
-			  const struct iommu_lu_unit_ser *rec,
-			  struct lu_domain **doms)
+/* This unit's root and context pages, and the new domains' tables. */
+static int lu_adopt_pages(struct lu_adopt_ctx *c)
 {
 	const struct iommu_lu_handover *ho = &lu.in;
 	u32 i;
@@ -118,15 +156,17 @@ static int lu_adopt_pages(struct iommu_lu_unit *unit,
 		struct lu_page *p;
 
 		if (pr->kind == IOMMU_LU_PAGE_PGTABLE) {
-			dom = doms[iommu_lu_handover_domain(ho, pr->owner) -
-				   ho->domains];
-			if (!dom)
-				continue;	/* another unit's domain */
-		} else if (pr->owner != rec->id) {
+			unsigned int idx = iommu_lu_handover_domain(ho, pr->owner) -
+					   ho->domains;
+
+			if (!c->created[idx])
+				continue;	/* another unit's, or adopted already */
+			dom = c->doms[idx];
+		} else if (pr->owner != c->rec->id) {
 			continue;
 		}
-		p = lu_page_adopt(unit, pr->phys, pr->kind,
-				  dom ? dom->id : unit->id);
+		p = lu_page_adopt(pr->phys, pr->kind,
+				  dom ? dom->id : c->unit->id);
 		if (!p)
 			return -ENOMEM;
 		if (dom)
@@ -135,20 +175,50 @@ static int lu_adopt_pages(struct iommu_lu_unit *unit,
 	return 0;
 }
 
-static int lu_adopt_devices(struct iommu_lu_unit *unit,
-			    const struct iommu_lu_unit_ser *rec,
-			    struct lu_domain **doms)
+static struct lu_attach *lu_adopt_attach(struct lu_adopt_ctx *c,
+					 struct lu_domain *dom, u32 hw_id)
+{
+	struct lu_attach *att;
+
+	hash_for_each_possible(c->unit->attach, att, node, hw_id)
+		if (att->hw_id == hw_id)
+			return att;
+	att = kzalloc_obj(*att);
+	if (!att)
+		return NULL;
+	att->dom = dom;
+	att->hw_id = hw_id;
+	hash_add(c->unit->attach, &att->node, hw_id);
+	return att;
+}
+
+static int lu_adopt_devices(struct lu_adopt_ctx *c)
 {
 	const struct iommu_lu_handover *ho = &lu.in;
+	struct iommu_lu_unit *unit = c->unit;
 	unsigned int b;
 	u32 i;
 
 	for (i = 0; i < ho->nr_devices; i++) {
 		const struct iommu_lu_device_ser *dv = &ho->devices[i];
+		struct lu_domain *dom;
+		struct lu_attach *att;
 		struct lu_device *ld;
 
-		if (dv->unit_id != rec->id)
+		if (dv->unit_id != c->rec->id)
 			continue;
+		dom = c->doms[iommu_lu_handover_domain(ho, dv->domain_id) -
+			      ho->domains];
+		att = lu_adopt_attach(c, dom, dv->hw_id);
+		if (!att)
+			return -ENOMEM;
+		for (b = 0; b < dv->nr_rids; b++) {
+			if (unit->bus[dv->rids[b] >> 8])
+				continue;
+			unit->bus[dv->rids[b] >> 8] = kzalloc_obj(struct lu_bus);
+			if (!unit->bus[dv->rids[b] >> 8])
+				return -ENOMEM;
+		}
 		ld = kzalloc_obj(*ld);
 		if (!ld)
 			return -ENOMEM;
@@ -156,21 +226,10 @@ static int lu_adopt_devices(struct iommu_lu_unit *unit,
 		ld->segment = dv->segment;
 		ld->nr_rids = dv->nr_rids;
 		memcpy(ld->rids, dv->rids, sizeof(ld->rids));
-		ld->adomain = doms[iommu_lu_handover_domain(ho, dv->domain_id) -
-				   ho->domains];
-		for (b = 0; b < ld->nr_rids; b++) {
-			if (unit->bus[ld->rids[b] >> 8])
-				continue;
-			unit->bus[ld->rids[b] >> 8] =
-				kzalloc_obj(struct lu_bus);
-			if (!unit->bus[ld->rids[b] >> 8]) {
-				kfree(ld);
-				return -ENOMEM;
-			}
-		}
+		ld->aatt = att;
+		ld->adopted = true;
 		hash_add(lu.devices_by_rid, &ld->rid_node,
 			 (unsigned long)ld->segment << 16 | ld->rids[0]);
-		ld->adopted = true;
 		for (b = 0; b < ld->nr_rids; b++) {
 			struct lu_bus *bus = unit->bus[ld->rids[b] >> 8];
 			unsigned int devfn = ld->rids[b] & 0xff;
@@ -178,7 +237,8 @@ static int lu_adopt_devices(struct iommu_lu_unit *unit,
 			bus->arefs[devfn]++;
 			set_bit(devfn, bus->adopted);
 		}
-		ld->adomain->nr_adopted++;
+		att->nr_adopted++;
+		dom->nr_adopted++;
 		unit->nr_adopted++;
 	}
 	return 0;
@@ -195,25 +255,27 @@ static int lu_adopt_devices(struct iommu_lu_unit *unit,
 int lu_adopt_unit(struct iommu_lu_unit *unit,
 		  const struct iommu_lu_unit_ser *rec)
 {
-	struct lu_domain **doms;
-	int ret;
+	struct lu_adopt_ctx c = { .unit = unit, .rec = rec };
+	unsigned int n = max(lu.in.nr_domains, 1U);
+	int ret = -ENOMEM;
 
 	lockdep_assert_held(&lu.lock);
-	doms = kcalloc(max(lu.in.nr_domains, 1U), sizeof(*doms), GFP_KERNEL);
-	if (!doms)
-		return -ENOMEM;
-	ret = lu_adopt_domains(unit, rec, doms);
-	if (!ret)
-		ret = lu_adopt_pages(unit, rec, doms);
-	if (!ret)
-		ret = lu_adopt_devices(unit, rec, doms);
-	kfree(doms);
-	if (ret) {
-		lu_adopt_abort(unit);
-		return ret;
+	c.doms = kcalloc(n, sizeof(*c.doms), GFP_KERNEL);
+	c.created = kcalloc(n, sizeof(*c.created), GFP_KERNEL);
+	if (c.doms && c.created) {
+		ret = lu_adopt_domains(&c);
+		if (!ret)
+			ret = lu_adopt_pages(&c);
+		if (!ret)
+			ret = lu_adopt_devices(&c);
+		if (ret)
+			lu_adopt_abort(&c);
 	}
-	unit->root_phys = rec->root_phys;
-	return 0;
+	kfree(c.doms);
+	kfree(c.created);
+	if (!ret)
+		unit->root_phys = rec->root_phys;
+	return ret;
 }
 
 /**
@@ -235,8 +297,9 @@ void lu_unit_release_adopted_pages(struct iommu_lu_unit *unit,
 	unsigned int bkt;
 
 	lockdep_assert_held(&lu.lock);
-	hash_for_each_safe(unit->pages, bkt, tmp, p, node) {
-		if (!p->arefs || p->kind == IOMMU_LU_PAGE_PGTABLE)
+	hash_for_each_safe(lu.pages, bkt, tmp, p, node) {
+		if (!p->arefs || p->kind == IOMMU_LU_PAGE_PGTABLE ||
+		    p->owner != unit->id)
 			continue;
 		p->arefs = 0;
 		if (to_driver)

@@ -24,8 +24,10 @@
  *   is not all zero, unknown record flags, non-zero reserved fields;
  * - header record or block counts that do not match the chains;
  * - ids that are zero or duplicated, references to a unit or domain that
- *   does not exist, a device whose domain belongs to another unit, unit
- *   device counts or domain page counts that do not match;
+ *   does not exist, unit device counts or domain page counts that do not
+ *   match, a domain no device uses, two domains with one page table;
+ * - a hardware domain id of a unit naming two domains, a domain with two
+ *   hardware ids on one unit, a VT-d domain id below 2 or above 0xffff;
  * - two records for one unit or for one device (segment and own requester
  *   id), one domain id twice on a unit, a requester id listed twice in a
  *   device or claimed by two devices of a unit on different domains;
@@ -272,6 +274,12 @@ lu_dec_unit(const struct iommu_lu_handover *ho, u32 id)
 	return NULL;
 }
 
+static int lu_cmp_domain_pt(const void *a, const void *b)
+{
+	return lu_cmp_u64(&((const struct iommu_lu_domain_ser *)a)->pgtable_phys,
+			  &((const struct iommu_lu_domain_ser *)b)->pgtable_phys);
+}
+
 /* Domains are sorted by id once validated: binary search. */
 static int lu_cmp_domain(const void *a, const void *b)
 {
@@ -342,45 +350,38 @@ static int lu_dec_domains(struct lu_dec *d)
 	struct iommu_lu_handover *ho = d->ho;
 	u32 i;
 
+	/* Sorted by page table first to find shared ones, then by id. */
+	sort(ho->domains, ho->nr_domains, sizeof(*ho->domains),
+	     lu_cmp_domain_pt, NULL);
+	for (i = 1; i < ho->nr_domains; i++)
+		if (ho->domains[i - 1].pgtable_phys == ho->domains[i].pgtable_phys)
+			return lu_dec_fail(d, "domains %u and %u share page table %#llx",
+					   ho->domains[i - 1].id, ho->domains[i].id,
+					   (unsigned long long)ho->domains[i].pgtable_phys);
 	sort(ho->domains, ho->nr_domains, sizeof(*ho->domains),
 	     lu_cmp_domain, NULL);
 	for (i = 0; i < ho->nr_domains; i++) {
 		const struct iommu_lu_domain_ser *dom = &ho->domains[i];
-		u32 j;
 
 		if (!dom->id)
 			return lu_dec_fail(d, "domain record has id 0");
 		if (i && ho->domains[i - 1].id == dom->id)
 			return lu_dec_fail(d, "domain id %u twice", dom->id);
-		if (!lu_dec_unit(ho, dom->unit_id))
-			return lu_dec_fail(d, "domain %u: unit %u missing",
-					   dom->id, dom->unit_id);
 		if (!dom->pgtable_phys ||
 		    !IS_ALIGNED(dom->pgtable_phys, PAGE_SIZE))
 			return lu_dec_fail(d, "domain %u: bad page table %#llx",
 					   dom->id,
 					   (unsigned long long)dom->pgtable_phys);
-		/* Linux 7.3's VT-d driver hands out domain ids from 2. */
-		if (lu_dec_unit(ho, dom->unit_id)->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
-		    dom->hw_id < 2)
-			return lu_dec_fail(d, "domain %u: VT-d domain id %u is reserved",
-					   dom->id, dom->hw_id);
 		if (dom->levels < 2 || dom->levels > 5)
 			return lu_dec_fail(d, "domain %u: %u levels", dom->id,
 					   dom->levels);
 		if (!dom->nr_pages)
 			return lu_dec_fail(d, "domain %u has no pages", dom->id);
-		/* Few domains per unit: a quadratic check is fine here. */
-		for (j = 0; j < i; j++)
-			if (ho->domains[j].unit_id == dom->unit_id &&
-			    ho->domains[j].hw_id == dom->hw_id)
-				return lu_dec_fail(d, "unit %u: hardware domain %u twice",
-						   dom->unit_id, dom->hw_id);
 	}
 	return 0;
 }
 
-static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs)
+static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs, u32 *dom_devs)
 {
 	const struct iommu_lu_handover *ho = d->ho;
 	u32 i, j, k;
@@ -397,10 +398,12 @@ static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs)
 		if (!dom)
 			return lu_dec_fail(d, "device %04x: domain %u missing",
 					   dv->rid, dv->domain_id);
-		if (dom->unit_id != dv->unit_id)
-			return lu_dec_fail(d, "device %04x: domain %u belongs to unit %u, not %u",
-					   dv->rid, dom->id, dom->unit_id,
-					   dv->unit_id);
+		/* Linux 7.3's VT-d driver hands out domain ids from 2. */
+		if (u->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
+		    (dv->hw_id < 2 || dv->hw_id > 0xffff))
+			return lu_dec_fail(d, "device %04x: VT-d domain id %u is reserved or out of range",
+					   dv->rid, dv->hw_id);
+		dom_devs[dom - ho->domains]++;
 		if (dv->segment != u->segment)
 			return lu_dec_fail(d, "device %04x: segment %u, unit %u is on %u",
 					   dv->rid, dv->segment, u->id, u->segment);
@@ -433,7 +436,73 @@ static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs)
 			return lu_dec_fail(d, "unit %u: %u device records, unit says %u",
 					   ho->units[i].id, unit_devs[i],
 					   ho->units[i].nr_devices);
+	for (i = 0; i < ho->nr_domains; i++)
+		if (!dom_devs[i])
+			return lu_dec_fail(d, "domain %u has no device", ho->domains[i].id);
 	return 0;
+}
+
+struct lu_dec_att {
+	u32 unit;
+	u32 hw_id;
+	u32 domain;
+};
+
+static int lu_cmp_att_hw(const void *a, const void *b)
+{
+	const struct lu_dec_att *x = a, *y = b;
+
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->hw_id < y->hw_id ? -1 : x->hw_id > y->hw_id;
+}
+
+static int lu_cmp_att_dom(const void *a, const void *b)
+{
+	const struct lu_dec_att *x = a, *y = b;
+
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->domain < y->domain ? -1 : x->domain > y->domain;
+}
+
+/*
+ * On one unit, a hardware domain id names one domain, and a domain has one
+ * hardware id (as the driver allocates them: one per domain per unit).
+ */
+static int lu_dec_attachments(struct lu_dec *d)
+{
+	const struct iommu_lu_handover *ho = d->ho;
+	struct lu_dec_att *a;
+	int ret = 0;
+	u32 i;
+
+	if (!ho->nr_devices)
+		return 0;
+	a = kvcalloc(ho->nr_devices, sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	for (i = 0; i < ho->nr_devices; i++) {
+		a[i].unit = ho->devices[i].unit_id;
+		a[i].hw_id = ho->devices[i].hw_id;
+		a[i].domain = ho->devices[i].domain_id;
+	}
+	sort(a, ho->nr_devices, sizeof(*a), lu_cmp_att_hw, NULL);
+	for (i = 1; i < ho->nr_devices && !ret; i++)
+		if (a[i].unit == a[i - 1].unit && a[i].hw_id == a[i - 1].hw_id &&
+		    a[i].domain != a[i - 1].domain)
+			ret = lu_dec_fail(d, "unit %u: hardware domain %u names domains %u and %u",
+					  a[i].unit, a[i].hw_id, a[i - 1].domain,
+					  a[i].domain);
+	sort(a, ho->nr_devices, sizeof(*a), lu_cmp_att_dom, NULL);
+	for (i = 1; i < ho->nr_devices && !ret; i++)
+		if (a[i].unit == a[i - 1].unit && a[i].domain == a[i - 1].domain &&
+		    a[i].hw_id != a[i - 1].hw_id)
+			ret = lu_dec_fail(d, "unit %u: domain %u has hardware ids %u and %u",
+					  a[i].unit, a[i].domain, a[i - 1].hw_id,
+					  a[i].hw_id);
+	kvfree(a);
+	return ret;
 }
 
 /*
@@ -537,6 +606,12 @@ static int lu_dec_page_owner(struct lu_dec *d, const struct iommu_lu_page_ser *p
 		u = lu_dec_unit(ho, p->owner);
 		if (!u)
 			break;
+		if ((p->kind == IOMMU_LU_PAGE_PASID_DIR ||
+		     p->kind == IOMMU_LU_PAGE_PASID_TABLE) &&
+		    u->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
+		    u->mode != IOMMU_LU_MODE_VTD_SCALABLE)
+			return lu_dec_fail(d, "page %#llx: PASID structure of legacy-mode unit %u",
+					   (unsigned long long)p->phys, u->id);
 		if (p->kind == IOMMU_LU_PAGE_ROOT) {
 			if (p->phys != u->root_phys)
 				return lu_dec_fail(d,
@@ -667,7 +742,7 @@ int iommu_lu_decode(const void *hdr, size_t size,
 	struct lu_dec d = {
 		.map = map, .ctx = ctx, .ho = ho, .err = err, .errlen = errlen,
 	};
-	u32 *unit_devs = NULL;
+	u32 *unit_devs = NULL, *dom_devs = NULL;
 	unsigned int k, total_blocks = 0;
 	int ret;
 
@@ -694,8 +769,10 @@ int iommu_lu_decode(const void *hdr, size_t size,
 			     sizeof(*ho->pages), GFP_KERNEL);
 	unit_devs = kcalloc(max(ho->hdr.nr_records[IOMMU_LU_REC_UNIT], 1U),
 			    sizeof(*unit_devs), GFP_KERNEL);
+	dom_devs = kvcalloc(max(ho->hdr.nr_records[IOMMU_LU_REC_DOMAIN], 1U),
+			    sizeof(*dom_devs), GFP_KERNEL);
 	if (!d.blocks || !ho->units || !ho->domains || !ho->devices ||
-	    !ho->pages || !unit_devs)
+	    !ho->pages || !unit_devs || !dom_devs)
 		goto fail;
 
 	for (k = 0; k < IOMMU_LU_REC_NR; k++) {
@@ -714,7 +791,9 @@ int iommu_lu_decode(const void *hdr, size_t size,
 	if (!ret)
 		ret = lu_dec_domains(&d);
 	if (!ret)
-		ret = lu_dec_devices(&d, unit_devs);
+		ret = lu_dec_devices(&d, unit_devs, dom_devs);
+	if (!ret)
+		ret = lu_dec_attachments(&d);
 	if (!ret)
 		ret = lu_dec_rid_conflicts(&d);
 	if (!ret)
@@ -723,11 +802,13 @@ int iommu_lu_decode(const void *hdr, size_t size,
 		goto fail;
 
 	kfree(unit_devs);
+	kvfree(dom_devs);
 	kvfree(d.blocks);
 	return 0;
 
 fail:
 	kfree(unit_devs);
+	kvfree(dom_devs);
 	kvfree(d.blocks);
 	iommu_lu_handover_free(ho);
 	return ret;

@@ -122,6 +122,16 @@ bool iommu_lu_unit_shutdown(struct iommu_lu_unit *unit)
 	if (IS_ERR_OR_NULL(unit) || !unit->nr_preserved || !unit->ops)
 		return false;
 	unit->ops->shutdown(unit);
+	/*
+	 * A CPU stopped in the middle of a registry update may have left the
+	 * handover torn: clean the hardware anyway, but do not vouch for it;
+	 * the next kernel will then block the unit rather than trust it.
+	 */
+	if (mutex_is_locked(&lu.lock)) {
+		pr_emerg("unit %#llx: registry update in flight at shutdown: handover not marked clean\n",
+			 unit->desc.token);
+		return true;
+	}
 	unit->cleaned = true;
 	((struct iommu_lu_unit_ser *)lu_ser_rec(&unit->slot))->flags |=
 		IOMMU_LU_UNIT_CLEANED;
@@ -320,6 +330,10 @@ static void lu_unit_boot(struct iommu_lu_unit *unit)
 	rec = lu_in_unit(&unit->desc);
 	if (!rec)
 		return;
+	if (rec->segment != unit->desc.segment) {
+		lu_unit_block(unit, "the handover's PCI segment differs from the driver's");
+		return;
+	}
 	if (!(rec->flags & IOMMU_LU_UNIT_CLEANED)) {
 		lu_unit_block(unit, "the previous kernel did not run its shutdown cleanup");
 		return;
@@ -372,8 +386,7 @@ struct iommu_lu_unit *iommu_lu_unit_add(const struct iommu_lu_unit_desc *desc,
 	if (!unit)
 		return ERR_PTR(-ENOMEM);
 	unit->desc = *desc;
-	hash_init(unit->pages);
-	hash_init(unit->domains);
+	hash_init(unit->attach);
 
 	mutex_lock(&lu.lock);
 	list_for_each_entry(u, &lu.units, node) {
@@ -387,6 +400,10 @@ struct iommu_lu_unit *iommu_lu_unit_add(const struct iommu_lu_unit_desc *desc,
 	unit->id = lu.next_unit_id++;
 	list_add_tail(&unit->node, &lu.units);
 	lu_unit_boot(unit);
+	if (unit->boot == IOMMU_LU_UNIT_FRESH)
+		pr_info("unit %#llx (%s, segment %u) added: fresh, no handover for it\n",
+			desc->token, unit->ops ? unit->ops->name : "no backend",
+			desc->segment);
 	if (state)
 		*state = unit->boot;
 	mutex_unlock(&lu.lock);
@@ -414,7 +431,8 @@ void iommu_lu_unit_remove(struct iommu_lu_unit *unit)
 		if (ld->unit != unit)
 			continue;
 		lu_device_unpreserve_one(ld);
-		lu_device_drop_adoption(ld, false);
+		/* Entries stay live while the unit goes away: leak, never free. */
+		lu_device_drop_adoption(ld, false, true);
 		lu_device_free(ld);
 	}
 	lu_unit_release_adopted_pages(unit, NULL);
@@ -438,15 +456,15 @@ EXPORT_SYMBOL_GPL(iommu_lu_unit_remove);
 int iommu_lu_unit_domain_ids(struct iommu_lu_unit *unit,
 			     iommu_lu_domain_id_fn fn, void *data)
 {
-	struct lu_domain *dom;
+	struct lu_attach *att;
 	unsigned int bkt;
 	int ret = 0;
 
 	if (IS_ERR_OR_NULL(unit))
 		return 0;
 	mutex_lock(&lu.lock);
-	hash_for_each(unit->domains, bkt, dom, node) {
-		ret = fn(dom->hw_id, data);
+	hash_for_each(unit->attach, bkt, att, node) {
+		ret = fn(att->hw_id, data);
 		if (ret)
 			break;
 	}
@@ -482,7 +500,8 @@ EXPORT_SYMBOL_GPL(iommu_lu_rid_adopted);
  *
  * The device stops holding the adopted tables; page-table pages nobody
  * uses any more are freed. Releasing a device that is not adopted does
- * nothing.
+ * nothing. Drivers attach devices before the hotplug walk reports them
+ * (core/hotplug.c): an adopted device is bound here first.
  */
 void iommu_lu_release_device(struct device *dev)
 {
@@ -490,10 +509,11 @@ void iommu_lu_release_device(struct device *dev)
 
 	if (!dev)
 		return;
+	iommu_lu_device_added(dev);
 	mutex_lock(&lu.lock);
 	ld = lu_device_find(dev);
 	if (ld && ld->adopted) {
-		lu_device_drop_adoption(ld, false);
+		lu_device_drop_adoption(ld, false, false);
 		pr_debug("%s released by its driver\n", dev_name(dev));
 		if (!ld->preserved)
 			lu_device_free(ld);
@@ -527,7 +547,7 @@ void iommu_lu_finish(void)
 			continue;
 		if (!ld->preserved)
 			cleared++;
-		lu_device_drop_adoption(ld, true);
+		lu_device_drop_adoption(ld, true, false);
 		if (!ld->preserved && !ld->dev)
 			lu_device_free(ld);
 	}
@@ -548,10 +568,10 @@ void iommu_lu_finish(void)
 			freed_before++;
 		}
 	}
-	list_for_each_entry(unit, &lu.units, node) {
+	{
 		struct lu_page *p;
 
-		hash_for_each(unit->pages, bkt, p, node)
+		hash_for_each(lu.pages, bkt, p, node)
 			if (p->refs)
 				still++;
 	}

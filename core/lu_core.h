@@ -8,11 +8,14 @@
  *
  * The registry, all under &lu_core.lock (a mutex):
  *
- * - &struct iommu_lu_unit: one per IOMMU unit the drivers added. Holds a hash
- *   of the hardware pages preserved for it (&struct lu_page, keyed by
- *   physical address), a hash of its preserved domains (keyed by hardware
- *   domain id) and one &struct lu_bus per bus that has a preserved or
- *   adopted requester id.
+ * - &struct iommu_lu_unit: one per IOMMU unit the drivers added. Holds its
+ *   domain attachments (&struct lu_attach, keyed by hardware domain id) and
+ *   one &struct lu_bus per bus that has a preserved or adopted requester id.
+ * - &struct lu_page: every hardware page, in one hash keyed by physical
+ *   address (a page table can be shared by several units).
+ * - &struct lu_domain: a page table, in one hash keyed by its root; a domain
+ *   used on several units has one &struct lu_attach (with its hardware id)
+ *   on each.
  * - &struct lu_device: a tracked PCI device (hotplug told us about it, or a
  *   caller asked to preserve it), with the requester ids it DMAs with.
  * - &struct lu_domain: a domain some preserved device is attached to, with
@@ -23,8 +26,8 @@
  *   kernel. KHO sees a page preserved when @refs goes 0 -> 1 and unpreserved
  *   when it goes 1 -> 0, with the same (page, 1) each time.
  *
- * Readers that must not sleep take &lu_core.lookup_lock (a spinlock) instead:
- * the map/attach checks. The kexec-time shutdown takes no lock at all: other
+ * Readers that must not sleep take &lu_core.lookup_lock (an IRQ-safe
+ * spinlock, leaf of every other lock) instead: the map/attach checks. The kexec-time shutdown takes no lock at all: other
  * CPUs are stopped, and it only reads &struct lu_bus bitmaps.
  *
  * Every registry change is mirrored at once into the serialized handover
@@ -84,7 +87,7 @@ struct lu_chain {
 
 /**
  * struct lu_page - One preserved or adopted hardware page.
- * @node: in &iommu_lu_unit.pages.
+ * @node: in &lu_core.pages.
  * @phys: physical address.
  * @kind: &enum iommu_lu_page_kind.
  * @owner: unit id or domain id, as in the page record.
@@ -118,19 +121,18 @@ struct lu_bus {
 };
 
 /**
- * struct lu_domain - A domain that preserved or adopted devices use.
- * @node: in &iommu_lu_unit.domains, keyed by @hw_id.
+ * struct lu_domain - A page table that preserved or adopted devices use.
+ * @node: in &lu_core.domains, keyed by @pgtable_phys.
  * @ptr_node: in &lu_core.domains_by_ptr, keyed by @domain (if any).
- * @unit: the unit.
  * @domain: the caller's domain; NULL for a domain adopted from the previous
  *	kernel. The core owns the page tables of such a domain: before they are
  *	freed, every entry leading to them is cleared.
+ * @owned: adopted from the previous kernel: the core owns the page tables.
  * @id: id in the handover.
- * @hw_id: hardware domain id.
  * @pgtable_phys: page-table root.
  * @levels: page-table levels.
- * @nr_devices: preserved devices attached.
- * @nr_adopted: adopted devices attached.
+ * @nr_devices: preserved devices attached, on every unit.
+ * @nr_adopted: adopted devices attached, on every unit.
  * @pages: page-table pages (kept while the domain exists).
  * @nr_pages: number of @pages.
  * @slot: its domain record, while @nr_devices is non-zero.
@@ -138,10 +140,9 @@ struct lu_bus {
 struct lu_domain {
 	struct hlist_node node;
 	struct hlist_node ptr_node;
-	struct iommu_lu_unit *unit;
 	const struct iommu_domain *domain;
+	bool owned;
 	u32 id;
-	u32 hw_id;
 	u64 pgtable_phys;
 	u32 levels;
 	unsigned int nr_devices;
@@ -149,6 +150,22 @@ struct lu_domain {
 	struct lu_page **pages;
 	unsigned int nr_pages;
 	struct lu_slot slot;
+};
+
+/**
+ * struct lu_attach - A domain as one unit uses it.
+ * @node: in &iommu_lu_unit.attach, keyed by @hw_id.
+ * @dom: the domain.
+ * @hw_id: its hardware domain id on this unit.
+ * @nr_devices: preserved devices of this unit attached.
+ * @nr_adopted: adopted devices of this unit attached.
+ */
+struct lu_attach {
+	struct hlist_node node;
+	struct lu_domain *dom;
+	u32 hw_id;
+	unsigned int nr_devices;
+	unsigned int nr_adopted;
 };
 
 /**
@@ -164,8 +181,8 @@ struct lu_domain {
  * @segment: PCI segment.
  * @nr_rids: entries in @rids.
  * @rids: own requester id first, then the DMA aliases.
- * @domain: the domain, when preserved.
- * @adomain: the domain it was adopted on, when adopted.
+ * @att: its domain on its unit, when preserved.
+ * @aatt: the same, when adopted.
  * @pages: hardware pages its requester ids need, when preserved.
  * @nr_pages: number of @pages.
  * @slot: its device record, when preserved.
@@ -181,8 +198,8 @@ struct lu_device {
 	u16 segment;
 	u16 nr_rids;
 	u16 rids[IOMMU_LU_MAX_RIDS];
-	struct lu_domain *domain;
-	struct lu_domain *adomain;
+	struct lu_attach *att;
+	struct lu_attach *aatt;
 	struct lu_page **pages;
 	unsigned int nr_pages;
 	struct lu_slot slot;
@@ -201,8 +218,7 @@ struct lu_device {
  * @nr_adopted: adopted devices not yet released.
  * @unit_pages: pages unit_preserve() reported.
  * @nr_unit_pages: number of @unit_pages.
- * @pages: hash of &struct lu_page by physical address.
- * @domains: hash of &struct lu_domain by hardware id.
+ * @attach: hash of &struct lu_attach by hardware domain id.
  * @bus: per bus number, requester-id refcounts; NULL until needed.
  * @slot: its unit record, while it has preserved devices.
  * @cleaned: shutdown cleanup ran.
@@ -218,8 +234,7 @@ struct iommu_lu_unit {
 	unsigned int nr_adopted;
 	struct lu_page **unit_pages;
 	unsigned int nr_unit_pages;
-	DECLARE_HASHTABLE(pages, 8);
-	DECLARE_HASHTABLE(domains, 5);
+	DECLARE_HASHTABLE(attach, 5);
 	struct lu_bus *bus[256];
 	struct lu_slot slot;
 	bool cleaned;
@@ -274,7 +289,10 @@ enum lu_incoming_state {
  * @units: all units.
  * @devices: tracked devices by &struct device pointer.
  * @devices_by_rid: tracked devices by (segment, rid).
+ * @pages: every preserved or adopted hardware page, by physical address.
+ * @domains: every domain, by page-table root.
  * @domains_by_ptr: preserved domains by caller domain pointer.
+ * @nr_kept_domains: entries in @domains_by_ptr (the map path's fast check).
  * @state: &enum lu_state.
  * @in_state: &enum lu_incoming_state.
  * @in: the validated incoming handover.
@@ -290,7 +308,10 @@ struct lu_core {
 	struct list_head units;
 	DECLARE_HASHTABLE(devices, 10);
 	DECLARE_HASHTABLE(devices_by_rid, 10);
+	DECLARE_HASHTABLE(pages, 12);
+	DECLARE_HASHTABLE(domains, 8);
 	DECLARE_HASHTABLE(domains_by_ptr, 6);
+	unsigned int nr_kept_domains;
 	enum lu_state state;
 	enum lu_incoming_state in_state;
 	struct iommu_lu_handover in;
@@ -304,11 +325,14 @@ extern struct lu_core lu;
 
 /* core/registry.c */
 void lu_core_init(void);
-struct lu_page *lu_page_find(struct iommu_lu_unit *unit, u64 phys);
+struct lu_page *lu_page_find(u64 phys);
+struct lu_domain *lu_domain_find(u64 pgtable_phys);
+void lu_domain_link(struct lu_domain *dom);
+void lu_domain_unlink(struct lu_domain *dom);
 struct lu_device *lu_device_find(struct device *dev);
 struct lu_device *lu_device_find_rid(u16 segment, u16 rid);
 void lu_device_unpreserve_one(struct lu_device *ld);
-void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw);
+void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak);
 void lu_device_free(struct lu_device *ld);
 int lu_adopt_unit(struct iommu_lu_unit *unit,
 		  const struct iommu_lu_unit_ser *rec);

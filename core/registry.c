@@ -42,6 +42,8 @@ void lu_core_init(void)
 	INIT_LIST_HEAD(&lu.units);
 	hash_init(lu.devices);
 	hash_init(lu.devices_by_rid);
+	hash_init(lu.pages);
+	hash_init(lu.domains);
 	hash_init(lu.domains_by_ptr);
 	for (k = 0; k < IOMMU_LU_REC_NR; k++) {
 		INIT_LIST_HEAD(&lu.chains[k].blocks);
@@ -303,18 +305,17 @@ bool iommu_lu_rid_range_preserved(const struct iommu_lu_unit *unit, u16 first,
 EXPORT_SYMBOL_GPL(iommu_lu_rid_range_preserved);
 
 /**
- * lu_page_find() - Look a hardware page up in a unit's registry.
- * @unit: the unit.
+ * lu_page_find() - Look a hardware page up in the registry.
  * @phys: physical address.
  *
  * Context: &lu_core.lock held, or the kexec path.
  * Return: the page, or NULL.
  */
-struct lu_page *lu_page_find(struct iommu_lu_unit *unit, u64 phys)
+struct lu_page *lu_page_find(u64 phys)
 {
 	struct lu_page *p;
 
-	hash_for_each_possible(unit->pages, p, node, phys >> PAGE_SHIFT)
+	hash_for_each_possible(lu.pages, p, node, phys >> PAGE_SHIFT)
 		if (p->phys == phys)
 			return p;
 	return NULL;
@@ -331,7 +332,7 @@ struct lu_page *lu_page_find(struct iommu_lu_unit *unit, u64 phys)
  */
 bool iommu_lu_page_preserved(const struct iommu_lu_unit *unit, u64 phys)
 {
-	struct lu_page *p = lu_page_find((struct iommu_lu_unit *)unit, phys);
+	struct lu_page *p = lu_page_find(phys);
 
 	return p && p->refs;
 }
@@ -358,7 +359,7 @@ static struct lu_page *lu_page_get(struct iommu_lu_unit *unit, u64 phys,
 	int ret;
 
 	lockdep_assert_held(&lu.lock);
-	p = lu_page_find(unit, phys);
+	p = lu_page_find(phys);
 	if (p && (p->kind != kind || p->owner != owner)) {
 		pr_err("unit %#llx: page %#llx reported as kind %u of %u, already kind %u of %u\n",
 		       unit->desc.token, phys, kind, owner, p->kind, p->owner);
@@ -390,7 +391,7 @@ static struct lu_page *lu_page_get(struct iommu_lu_unit *unit, u64 phys,
 	lu_ser_publish(IOMMU_LU_REC_PAGE, &p->slot);
 done:
 	if (created)
-		hash_add(unit->pages, &p->node, phys >> PAGE_SHIFT);
+		hash_add(lu.pages, &p->node, phys >> PAGE_SHIFT);
 	return p;
 
 err_slot:
@@ -517,8 +518,12 @@ static int lu_unit_get(struct iommu_lu_unit *unit)
 	int ret;
 
 	lockdep_assert_held(&lu.lock);
-	if (unit->nr_preserved++)
-		return 0;
+	if (unit->nr_preserved)
+		goto done;
+	/* Never write what the next kernel's decoder would refuse. */
+	if (lu.chains[IOMMU_LU_REC_UNIT].nr_records >= IOMMU_LU_MAX_UNITS)
+		return -E2BIG;
+	unit->nr_preserved++;
 
 	ret = unit->ops->unit_preserve(unit, &root, &set);
 	if (ret)
@@ -543,6 +548,10 @@ static int lu_unit_get(struct iommu_lu_unit *unit)
 	lu_ser_publish(IOMMU_LU_REC_UNIT, &unit->slot);
 	lu_set_free(&set);
 	pr_debug("unit %#llx preserved, root %#llx\n", unit->desc.token, root);
+	return 0;
+
+done:
+	unit->nr_preserved++;
 	return 0;
 
 err_slot:
@@ -584,13 +593,30 @@ static struct iommu_lu_unit *lu_unit_of(struct device *dev)
 /* ---------------------------------------------------------------------- */
 /* Domains                                                                  */
 
-static struct lu_domain *lu_domain_find(struct iommu_lu_unit *unit, u32 hw_id)
+/**
+ * lu_domain_find() - Find a domain by its page-table root.
+ * @pgtable_phys: the root.
+ *
+ * Context: &lu_core.lock held.
+ * Return: the domain, or NULL.
+ */
+struct lu_domain *lu_domain_find(u64 pgtable_phys)
 {
 	struct lu_domain *dom;
 
-	hash_for_each_possible(unit->domains, dom, node, hw_id)
-		if (dom->hw_id == hw_id)
+	hash_for_each_possible(lu.domains, dom, node, pgtable_phys >> PAGE_SHIFT)
+		if (dom->pgtable_phys == pgtable_phys)
 			return dom;
+	return NULL;
+}
+
+static struct lu_attach *lu_attach_find(struct iommu_lu_unit *unit, u32 hw_id)
+{
+	struct lu_attach *att;
+
+	hash_for_each_possible(unit->attach, att, node, hw_id)
+		if (att->hw_id == hw_id)
+			return att;
 	return NULL;
 }
 
@@ -601,7 +627,28 @@ static int lu_cmp_phys(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Walk a new domain's page table and build its registry entry. */
+static void lu_domain_gate(struct lu_domain *dom, bool on)
+{
+	unsigned long flags;
+
+	if (!dom->domain)
+		return;
+	spin_lock_irqsave(&lu.lookup_lock, flags);
+	if (on)
+		hash_add(lu.domains_by_ptr, &dom->ptr_node,
+			 (unsigned long)dom->domain);
+	else
+		hash_del(&dom->ptr_node);
+	WRITE_ONCE(lu.nr_kept_domains, lu.nr_kept_domains + (on ? 1 : -1));
+	spin_unlock_irqrestore(&lu.lookup_lock, flags);
+}
+
+/*
+ * Build a new domain's registry entry. The caller's domain becomes
+ * immutable (iommu_lu_domain_change_allowed() says -EBUSY) before its page
+ * table is walked, so that the walk sees the table the handover will
+ * describe; on error the gate is lifted again.
+ */
 static struct lu_domain *lu_domain_new(struct iommu_lu_unit *unit,
 				       const struct iommu_lu_dev_info *info,
 				       const struct iommu_domain *domain)
@@ -609,7 +656,13 @@ static struct lu_domain *lu_domain_new(struct iommu_lu_unit *unit,
 	struct iommu_lu_page_set set = { .dedup = false };
 	struct lu_domain *dom;
 	unsigned int i;
-	int ret;
+	int ret = -ENOMEM;
+
+	dom = kzalloc_obj(*dom);
+	if (!dom)
+		return ERR_PTR(-ENOMEM);
+	dom->domain = domain;
+	lu_domain_gate(dom, true);
 
 	ret = unit->ops->domain_preserve(unit, info, &set);
 	if (ret)
@@ -633,12 +686,9 @@ static struct lu_domain *lu_domain_new(struct iommu_lu_unit *unit,
 	}
 
 	ret = -ENOMEM;
-	dom = kzalloc_obj(*dom);
-	if (!dom)
-		goto err;
 	dom->pages = kcalloc(set.nr, sizeof(*dom->pages), GFP_KERNEL);
 	if (!dom->pages)
-		goto err_dom;
+		goto err;
 	for (i = 0; i < set.nr; i++) {
 		dom->pages[i] = kzalloc_obj(*dom->pages[i]);
 		if (!dom->pages[i])
@@ -648,9 +698,6 @@ static struct lu_domain *lu_domain_new(struct iommu_lu_unit *unit,
 	}
 	dom->nr_pages = set.nr;
 	dom->id = lu.next_domain_id++;
-	dom->unit = unit;
-	dom->domain = domain;
-	dom->hw_id = info->hw_id;
 	dom->pgtable_phys = info->pgtable_phys;
 	dom->levels = info->levels;
 	lu_set_free(&set);
@@ -660,22 +707,39 @@ err_pages:
 	while (i--)
 		kfree(dom->pages[i]);
 	kfree(dom->pages);
-err_dom:
-	kfree(dom);
 err:
+	lu_domain_gate(dom, false);
+	kfree(dom);
 	lu_set_free(&set);
 	return ERR_PTR(ret);
 }
 
+/*
+ * Free a domain no device uses. The pages it still holds as placeholders
+ * belong to the caller, unless the domain was adopted: then the core owns
+ * its tables and, every entry leading to them having been cleared, frees
+ * them.
+ */
 static void lu_domain_free(struct lu_domain *dom)
 {
 	unsigned int i;
 
-	for (i = 0; i < dom->nr_pages; i++)
-		if (dom->pages[i] && !dom->pages[i]->refs && !dom->pages[i]->arefs)
-			kfree(dom->pages[i]);
+	for (i = 0; i < dom->nr_pages; i++) {
+		if (!dom->pages[i] || dom->pages[i]->refs || dom->pages[i]->arefs)
+			continue;
+		if (dom->owned)
+			free_page((unsigned long)phys_to_virt(dom->pages[i]->phys));
+		kfree(dom->pages[i]);
+	}
 	kfree(dom->pages);
 	kfree(dom);
+}
+
+/* Free a domain lu_domain_new() made that never got linked. */
+static void lu_domain_discard(struct lu_domain *dom)
+{
+	lu_domain_gate(dom, false);
+	lu_domain_free(dom);
 }
 
 /*
@@ -703,9 +767,8 @@ static void lu_domain_page_release(struct lu_domain *dom, unsigned int i)
  * write its record. The pages of a new domain are registry-less placeholders
  * until then; they are swapped for registry pages here.
  */
-static int lu_domain_preserve(struct lu_domain *dom)
+static int lu_domain_preserve(struct iommu_lu_unit *unit, struct lu_domain *dom)
 {
-	struct iommu_lu_unit *unit = dom->unit;
 	struct iommu_lu_domain_ser *rec;
 	unsigned int i;
 	int ret;
@@ -728,8 +791,6 @@ static int lu_domain_preserve(struct lu_domain *dom)
 	}
 	rec = lu_ser_rec(&dom->slot);
 	rec->id = dom->id;
-	rec->unit_id = unit->id;
-	rec->hw_id = dom->hw_id;
 	rec->pgtable_phys = dom->pgtable_phys;
 	rec->levels = dom->levels;
 	rec->nr_pages = dom->nr_pages;
@@ -753,41 +814,63 @@ static void lu_domain_unpreserve(struct lu_domain *dom)
 	lu_ser_free(IOMMU_LU_REC_DOMAIN, &dom->slot);
 }
 
-static void lu_domain_link(struct lu_domain *dom)
+/**
+ * lu_domain_link() - Make a domain findable by its page table.
+ * @dom: the domain (its caller domain, if any, is gated already).
+ *
+ * Context: &lu_core.lock held.
+ */
+void lu_domain_link(struct lu_domain *dom)
 {
-	hash_add(dom->unit->domains, &dom->node, dom->hw_id);
-	if (dom->domain) {
-		spin_lock(&lu.lookup_lock);
-		hash_add(lu.domains_by_ptr, &dom->ptr_node,
-			 (unsigned long)dom->domain);
-		spin_unlock(&lu.lookup_lock);
-	}
+	hash_add(lu.domains, &dom->node, dom->pgtable_phys >> PAGE_SHIFT);
 }
 
-static void lu_domain_unlink(struct lu_domain *dom)
+/**
+ * lu_domain_unlink() - Undo lu_domain_link() and lift the domain's gate.
+ * @dom: the domain.
+ *
+ * Context: &lu_core.lock held.
+ */
+void lu_domain_unlink(struct lu_domain *dom)
 {
 	hash_del(&dom->node);
-	if (dom->domain) {
-		spin_lock(&lu.lookup_lock);
-		hash_del(&dom->ptr_node);
-		spin_unlock(&lu.lookup_lock);
-	}
+	lu_domain_gate(dom, false);
+}
+
+static void lu_attach_maybe_free(struct lu_attach *att)
+{
+	if (att->nr_devices || att->nr_adopted)
+		return;
+	hash_del(&att->node);
+	kfree(att);
+}
+
+static void lu_domain_maybe_free(struct lu_domain *dom)
+{
+	if (dom->nr_devices || dom->nr_adopted)
+		return;
+	lu_domain_unlink(dom);
+	lu_domain_free(dom);
 }
 
 /*
- * Attach a preserved device to its domain's registry entry: find it by
- * hardware id or create it, and preserve it on its first device.
+ * Attach a preserved device to its domain as its unit uses it: find the
+ * domain by the unit's hardware id, or by page table (a domain already
+ * preserved on another unit), or create it; preserve it on its first
+ * device. On error nothing changed.
  */
-static struct lu_domain *lu_domain_get(struct lu_device *ld,
+static struct lu_attach *lu_attach_get(struct lu_device *ld,
 				       const struct iommu_domain *domain)
 {
 	struct iommu_lu_unit *unit = ld->unit;
 	const struct iommu_lu_dev_info *info = &ld->info;
+	struct lu_attach *att;
 	struct lu_domain *dom;
-	bool created = false;
+	bool dom_created = false, att_created = false;
 	int ret;
 
-	dom = lu_domain_find(unit, info->hw_id);
+	att = lu_attach_find(unit, info->hw_id);
+	dom = att ? att->dom : lu_domain_find(info->pgtable_phys);
 	if (dom) {
 		if (dom->pgtable_phys != info->pgtable_phys ||
 		    dom->levels != info->levels ||
@@ -800,38 +883,52 @@ static struct lu_domain *lu_domain_get(struct lu_device *ld,
 	} else {
 		dom = lu_domain_new(unit, info, domain);
 		if (IS_ERR(dom))
-			return dom;
-		created = true;
+			return ERR_CAST(dom);
+		dom_created = true;
+	}
+	if (!att) {
+		att = kzalloc_obj(*att);
+		if (!att) {
+			ret = -ENOMEM;
+			goto err_dom;
+		}
+		att->dom = dom;
+		att->hw_id = info->hw_id;
+		att_created = true;
 	}
 
 	if (!dom->nr_devices) {
-		ret = lu_domain_preserve(dom);
+		ret = lu_domain_preserve(unit, dom);
 		if (ret)
-			goto err;
+			goto err_att;
 	}
 	dom->nr_devices++;
-	if (created)
+	att->nr_devices++;
+	if (dom_created)
 		lu_domain_link(dom);
-	return dom;
+	if (att_created)
+		hash_add(unit->attach, &att->node, att->hw_id);
+	return att;
 
-err:
-	if (created)
-		lu_domain_free(dom);
+err_att:
+	if (att_created)
+		kfree(att);
+err_dom:
+	if (dom_created)
+		lu_domain_discard(dom);
 	return ERR_PTR(ret);
 }
 
-static void lu_domain_maybe_free(struct lu_domain *dom)
+static void lu_attach_put(struct lu_attach *att)
 {
-	if (dom->nr_devices || dom->nr_adopted)
-		return;
-	lu_domain_unlink(dom);
-	lu_domain_free(dom);
-}
+	struct lu_domain *dom = att->dom;
 
-static void lu_domain_put(struct lu_domain *dom)
-{
 	lockdep_assert_held(&lu.lock);
-	if (WARN_ON(!dom->nr_devices) || --dom->nr_devices)
+	if (WARN_ON(!att->nr_devices || !dom->nr_devices))
+		return;
+	att->nr_devices--;
+	lu_attach_maybe_free(att);
+	if (--dom->nr_devices)
 		return;
 	lu_domain_unpreserve(dom);
 	lu_domain_maybe_free(dom);
@@ -883,10 +980,11 @@ struct lu_device *lu_device_find_rid(u16 segment, u16 rid)
 
 static void lu_device_link(struct lu_device *ld)
 {
-	spin_lock(&lu.lookup_lock);
+	unsigned long flags;
+	spin_lock_irqsave(&lu.lookup_lock, flags);
 	if (ld->dev)
 		hash_add(lu.devices, &ld->node, (unsigned long)ld->dev);
-	spin_unlock(&lu.lookup_lock);
+	spin_unlock_irqrestore(&lu.lookup_lock, flags);
 	hash_add(lu.devices_by_rid, &ld->rid_node,
 		 lu_rid_key(ld->segment, ld->rids[0]));
 }
@@ -927,11 +1025,18 @@ static struct lu_device *lu_device_track(struct device *dev)
 	unit = lu_unit_of(dev);
 	if (!unit)
 		return ERR_PTR(-ENODEV);
+	pdev = to_pci_dev(dev);
+	/*
+	 * The handover names devices by a 16-bit segment and their own
+	 * requester id: devices behind a VMD-like domain (DMA issued with
+	 * another device's id, segments above 0xffff) cannot be described.
+	 */
+	if (pci_domain_nr(pdev->bus) > 0xffff || pci_real_dma_dev(pdev) != pdev)
+		return ERR_PTR(-EOPNOTSUPP);
 
 	ld = kzalloc_obj(*ld);
 	if (!ld)
 		return ERR_PTR(-ENOMEM);
-	pdev = to_pci_dev(dev);
 	ld->dev = dev;
 	ld->unit = unit;
 	ld->segment = pci_domain_nr(pdev->bus);
@@ -958,13 +1063,14 @@ static struct lu_device *lu_device_track(struct device *dev)
  */
 void lu_device_free(struct lu_device *ld)
 {
+	unsigned long flags;
 	lockdep_assert_held(&lu.lock);
 	if (WARN_ON(ld->preserved || ld->adopted))
 		return;
-	spin_lock(&lu.lookup_lock);
+	spin_lock_irqsave(&lu.lookup_lock, flags);
 	if (ld->dev)
 		hash_del(&ld->node);
-	spin_unlock(&lu.lookup_lock);
+	spin_unlock_irqrestore(&lu.lookup_lock, flags);
 	hash_del(&ld->rid_node);
 	kfree(ld);
 }
@@ -974,7 +1080,8 @@ static void lu_device_write_rec(struct lu_device *ld)
 	struct iommu_lu_device_ser *rec = lu_ser_rec(&ld->slot);
 
 	rec->unit_id = ld->unit->id;
-	rec->domain_id = ld->domain->id;
+	rec->domain_id = ld->att->dom->id;
+	rec->hw_id = ld->att->hw_id;
 	rec->segment = ld->segment;
 	rec->rid = ld->rids[0];
 	rec->nr_rids = ld->nr_rids;
@@ -993,7 +1100,7 @@ static int lu_device_preserve_one(struct lu_device *ld,
 {
 	struct iommu_lu_page_set set = { .dedup = true };
 	struct iommu_lu_unit *unit = ld->unit;
-	struct lu_domain *dom;
+	struct lu_attach *att;
 	int ret;
 
 	lockdep_assert_held(&lu.lock);
@@ -1009,12 +1116,12 @@ static int lu_device_preserve_one(struct lu_device *ld,
 	if (ret)
 		goto err_unit;
 
-	dom = lu_domain_get(ld, domain);
-	if (IS_ERR(dom)) {
-		ret = PTR_ERR(dom);
+	att = lu_attach_get(ld, domain);
+	if (IS_ERR(att)) {
+		ret = PTR_ERR(att);
 		goto err_unit;
 	}
-	ld->domain = dom;
+	ld->att = att;
 	ret = lu_pages_get_set(unit, &set, unit->id, &ld->pages, &ld->nr_pages);
 	if (ret)
 		goto err_dom;
@@ -1031,7 +1138,7 @@ static int lu_device_preserve_one(struct lu_device *ld,
 	lu_set_free(&set);
 	pr_debug("%s preserved: %u requester ids, domain %u, %u lookup pages\n",
 		 ld->dev ? dev_name(ld->dev) : "(adopted)", ld->nr_rids,
-		 dom->hw_id, ld->nr_pages);
+		 att->hw_id, ld->nr_pages);
 	return 0;
 
 err_pages:
@@ -1040,8 +1147,8 @@ err_pages:
 	ld->pages = NULL;
 	ld->nr_pages = 0;
 err_dom:
-	ld->domain = NULL;
-	lu_domain_put(dom);
+	ld->att = NULL;
+	lu_attach_put(att);
 err_unit:
 	lu_set_free(&set);
 	lu_unit_put(unit);
@@ -1079,7 +1186,7 @@ static void lu_device_clear_hw(struct lu_device *ld)
 void lu_device_unpreserve_one(struct lu_device *ld)
 {
 	struct iommu_lu_unit *unit = ld->unit;
-	struct lu_domain *dom = ld->domain;
+	struct lu_attach *att = ld->att;
 
 	lockdep_assert_held(&lu.lock);
 	if (!ld->preserved)
@@ -1092,11 +1199,11 @@ void lu_device_unpreserve_one(struct lu_device *ld)
 	ld->pages = NULL;
 	ld->nr_pages = 0;
 	ld->preserved = false;
-	ld->domain = NULL;
+	ld->att = NULL;
 	/* Adopted tables nobody keeps: clear before they are freed. */
-	if (!dom->domain && !ld->adopted)
+	if (!att->dom->domain && !ld->adopted)
 		lu_device_clear_hw(ld);
-	lu_domain_put(dom);
+	lu_attach_put(att);
 	lu_unit_put(unit);
 	pr_debug("%s unpreserved\n", ld->dev ? dev_name(ld->dev) : "(adopted)");
 }
@@ -1106,26 +1213,32 @@ void lu_device_unpreserve_one(struct lu_device *ld)
  * @ld: an adopted device.
  * @clear_hw: clear its entries (nobody claimed it); false when its driver
  *	already replaced them.
+ * @leak: keep the page tables allocated even when nobody uses them (the
+ *	unit goes away with its entries still live: failure policy).
  *
  * Page-table pages of an adopted domain left without users are freed; root
  * and context pages stay with the unit until finish hands them to the
  * driver. Context: &lu_core.lock held. Cannot fail.
  */
-void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw)
+void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak)
 {
 	struct iommu_lu_unit *unit = ld->unit;
-	struct lu_domain *dom = ld->adomain;
+	struct lu_attach *att = ld->aatt;
+	struct lu_domain *dom;
 	unsigned int i;
 
 	lockdep_assert_held(&lu.lock);
 	if (!ld->adopted)
 		return;
+	dom = att->dom;
 	lu_rids_ref(unit, ld->rids, ld->nr_rids, true, -1);
 	ld->adopted = false;
-	ld->adomain = NULL;
+	ld->aatt = NULL;
 	unit->nr_adopted--;
 	if (clear_hw && !ld->preserved)
 		lu_device_clear_hw(ld);
+	att->nr_adopted--;
+	lu_attach_maybe_free(att);
 	if (--dom->nr_adopted)
 		return;
 	for (i = 0; i < dom->nr_pages; i++) {
@@ -1135,7 +1248,8 @@ void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw)
 			continue;
 		if (--p->arefs || p->refs)
 			continue;
-		free_page((unsigned long)phys_to_virt(p->phys));
+		if (!leak)
+			free_page((unsigned long)phys_to_virt(p->phys));
 		hash_del(&p->node);
 		kfree(p);
 		dom->pages[i] = NULL;
@@ -1227,7 +1341,7 @@ static int lu_preserve_check(struct device *dev, struct lu_device **out,
 		ld = lu_device_track(dev);
 		if (IS_ERR(ld)) {
 			if (PTR_ERR(ld) == -EOPNOTSUPP)
-				pr_warn("%s: only PCI devices can be preserved\n",
+				pr_warn("%s: only PCI devices that DMA with their own requester id can be preserved\n",
 					dev_name(dev));
 			return PTR_ERR(ld);
 		}
@@ -1269,12 +1383,21 @@ static int lu_preserve_check(struct device *dev, struct lu_device **out,
  * VFIO accepts them in a group; their requester ids are covered as aliases). Devices already preserved are skipped. Afterwards the
  * domains are immutable (iommu_lu_domain_change_allowed()).
  *
+ * The caller must not map or unmap the domains involved while this call
+ * runs (iommufd and VFIO serialize their own map and preserve paths): from
+ * the moment a domain's page table is about to be walked, new map and
+ * unmap calls get -EBUSY, but one already in flight would race the walk.
+ *
  * Context: may sleep; do not hold an iommu_group mutex.
  * Return: 0; -EINVAL (bad arguments, a DMA-API or other non-caller-owned
  * domain, a group not preserved whole, hardware entries that do not match
- * the domain); -EOPNOTSUPP (not PCI, or a vendor that cannot preserve);
- * -ENODEV (no IOMMU, group or backend); -EBUSY (the update is frozen);
- * -E2BIG (too many DMA aliases); -ENOMEM or a KHO error.
+ * the domain, a malformed page table); -ELOOP (a page-table page reached
+ * twice); -EIO (the unit's hardware state is inconsistent); -EOPNOTSUPP
+ * (not PCI, DMA with another device's requester id, or a vendor that cannot
+ * preserve); -ENODEV (no IOMMU, group or backend, or translation off);
+ * -EBUSY (the update is frozen); -E2BIG (too many DMA aliases, or more
+ * units, records or page-table pages than a handover may hold); -ENOMEM
+ * or a KHO error.
  */
 int iommu_lu_preserve_devices(struct device *const *devs, unsigned int nr)
 {
@@ -1430,13 +1553,14 @@ EXPORT_SYMBOL_GPL(iommu_lu_unpreserve_device);
  */
 bool iommu_lu_device_preserved(struct device *dev)
 {
+	unsigned long flags;
 	struct lu_device *ld;
 	bool ret;
 
-	spin_lock(&lu.lookup_lock);
+	spin_lock_irqsave(&lu.lookup_lock, flags);
 	ld = lu_device_find(dev);
-	ret = ld && ld->preserved;
-	spin_unlock(&lu.lookup_lock);
+	ret = ld && READ_ONCE(ld->preserved);
+	spin_unlock_irqrestore(&lu.lookup_lock, flags);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iommu_lu_device_preserved);
@@ -1445,24 +1569,31 @@ EXPORT_SYMBOL_GPL(iommu_lu_device_preserved);
  * iommu_lu_domain_change_allowed() - May a domain's mappings change?
  * @domain: the domain about to be mapped or unmapped.
  *
- * Called by the IOMMU core before map and unmap. Never sleeps.
+ * Called by the IOMMU core before map and unmap, from any context (the
+ * DMA API maps with GFP_ATOMIC, even in hard interrupts): never sleeps,
+ * takes an IRQ-safe lock only while a caller-owned domain is preserved.
  *
  * Return: 0, or -EBUSY while a preserved device uses @domain.
  */
 int iommu_lu_domain_change_allowed(const struct iommu_domain *domain)
 {
+	unsigned long flags;
 	struct lu_domain *dom;
 	int ret = 0;
 
-	spin_lock(&lu.lookup_lock);
+	/* The map path: nothing to look up unless a caller domain is kept. */
+	if (!domain || domain->type != IOMMU_DOMAIN_UNMANAGED ||
+	    !READ_ONCE(lu.nr_kept_domains))
+		return 0;
+	spin_lock_irqsave(&lu.lookup_lock, flags);
 	hash_for_each_possible(lu.domains_by_ptr, dom, ptr_node,
 			       (unsigned long)domain) {
-		if (dom->domain == domain && dom->nr_devices) {
+		if (dom->domain == domain) {
 			ret = -EBUSY;
 			break;
 		}
 	}
-	spin_unlock(&lu.lookup_lock);
+	spin_unlock_irqrestore(&lu.lookup_lock, flags);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iommu_lu_domain_change_allowed);
@@ -1499,6 +1630,7 @@ EXPORT_SYMBOL_GPL(iommu_lu_attach_allowed);
  */
 int iommu_lu_device_added(struct device *dev)
 {
+	unsigned long flags;
 	struct lu_device *ld;
 	int ret = 0;
 
@@ -1511,9 +1643,9 @@ int iommu_lu_device_added(struct device *dev)
 				pci_dev_id(to_pci_dev(dev)));
 	if (ld && !ld->dev && ld->unit == lu_unit_of(dev)) {
 		ld->dev = dev;
-		spin_lock(&lu.lookup_lock);
+		spin_lock_irqsave(&lu.lookup_lock, flags);
 		hash_add(lu.devices, &ld->node, (unsigned long)dev);
-		spin_unlock(&lu.lookup_lock);
+		spin_unlock_irqrestore(&lu.lookup_lock, flags);
 		pr_debug("%s bound to its adopted state\n", dev_name(dev));
 		goto out;
 	}
@@ -1552,7 +1684,7 @@ void iommu_lu_device_removed(struct device *dev)
 			pr_info("hotplug: preserved device %s removed: unpreserved\n",
 				dev_name(dev));
 		lu_device_unpreserve_one(ld);
-		lu_device_drop_adoption(ld, true);
+		lu_device_drop_adoption(ld, true, false);
 		lu_device_free(ld);
 	}
 	mutex_unlock(&lu.lock);

@@ -98,6 +98,9 @@ static struct lu_block *lu_block_new(enum iommu_lu_rec_kind kind)
 	struct lu_chain *chain = &lu.chains[kind];
 	struct lu_block *blk, *last;
 
+	/* Never write what the next kernel's decoder would refuse. */
+	if (chain->nr_blocks >= IOMMU_LU_MAX_BLOCKS)
+		return ERR_PTR(-E2BIG);
 	blk = kzalloc_obj(*blk);
 	if (!blk)
 		return ERR_PTR(-ENOMEM);

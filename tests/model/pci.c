@@ -656,7 +656,7 @@ int pci_model_alloc_group_id(struct pci_model *m)
 	return m->next_group_id++;
 }
 
-static struct pci_dev *pci_real_dma_dev(struct pci_dev *dev)
+struct pci_dev *pci_real_dma_dev(struct pci_dev *dev)
 {
 	return dev->dma_real ? dev->dma_real : dev;
 }

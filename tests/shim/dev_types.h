@@ -148,6 +148,7 @@ static inline int pci_pcie_type(const struct pci_dev *dev)
 	return dev->pcie_type;
 }
 
+struct pci_dev *pci_real_dma_dev(struct pci_dev *dev);
 int pci_for_each_dma_alias(struct pci_dev *pdev,
 			   int (*fn)(struct pci_dev *pdev, u16 alias, void *data),
 			   void *data);

@@ -7,9 +7,11 @@
  * DOC: Intel VT-d backend
  *
  * Implements &struct iommu_lu_vendor_ops for VT-d units in legacy mode
- * (root table -> context tables -> second-level page tables). Scalable mode
- * is dispatched separately in every op and refused with -EOPNOTSUPP for now,
- * except by block_all, which works in either mode.
+ * (root table -> context tables -> second-level page tables) and in
+ * scalable mode (root table -> lower or upper context table -> PASID
+ * directory -> PASID table -> second-level page tables). Each op dispatches
+ * on the unit's mode; the second-level page-table format, and so
+ * domain_preserve, is the same in both.
  *
  * The backend reaches the hardware through the unit's registers and through
  * physical memory only, exactly as in the kernel: it never looks at the Intel
@@ -19,25 +21,46 @@
  * Old kernel:
  *
  * - unit_preserve checks that translation is on and that RTADDR points at a
- *   root table in the driver's mode, and reports that page.
+ *   root table in the driver's mode (RTADDR.SMT set exactly in scalable
+ *   mode, which also needs ECAP.SMTS and the invalidation queue), and
+ *   reports that page.
  * - device_preserve looks up the context entry of each requester id of the
  *   device (and only the buses of those ids), checks that all of them are
- *   multi-level entries of one domain, and reports their context tables.
+ *   multi-level entries of one domain, and reports their context tables. In
+ *   scalable mode the entry sits in the bus's lower or upper context table
+ *   (devfn below or from 128: one bus may need both), leads to the device's
+ *   PASID directory, and its RID_PASID entry must be a second-level-only
+ *   (PGTT 2) entry, which gives the domain; every requester id must share
+ *   the directory and domain, and every other PASID in use must be on that
+ *   domain too (nothing else is handed over). The context tables, the
+ *   directory and every present PASID table are reported; the directory
+ *   and its size (PDTS) go into the device record.
  * - domain_preserve walks the second-level table and reports every table page.
  * - shutdown (kexec, other CPUs stopped, interrupts off) drops the root
- *   entries of buses without a preserved id, clears the context entries of
- *   ids that are not preserved, and invalidates the context cache and IOTLB
- *   globally, leaving translation on. The walk is shared with
- *   iommu_lu_intel_cleanup_set(), which computes the ids it would clear
- *   without writing anything.
+ *   entries of buses without a preserved id (in scalable mode the lower and
+ *   upper halves each on their own), clears the context entries of ids that
+ *   are not preserved (all 32 bytes of a scalable-mode one), and invalidates
+ *   the context cache, in scalable mode the PASID cache, and the IOTLB
+ *   globally, leaving translation on. In scalable mode it also clears the
+ *   page-request enable of preserved entries (nothing in the next kernel
+ *   services their page requests until a driver claims them), and any PASID
+ *   of a preserved device that leads to a PASID table or domain that is not
+ *   preserved. The walk is shared with iommu_lu_intel_cleanup_set(), which
+ *   computes the ids it would clear without writing anything.
+ *
+ * Scalable-mode context entries have no bit free for software: nothing is
+ * marked in the tables, what is preserved is asked of the core.
  *
  * Next kernel:
  *
  * - adopt checks, without writing anything, that the hardware matches the
- *   handover: translation on, same root and mode, every present root entry
- *   leading to a recorded context table, every preserved id's entry as
- *   recorded, and no live entry for an id nobody recorded. The tables are
- *   then used in place.
+ *   handover: translation on, same root and mode (RTADDR.SMT, the record and
+ *   the driver must agree: the mode can only change with translation off),
+ *   every present root entry (or half) leading to a recorded context table,
+ *   every preserved id's entry as recorded (in scalable mode: the recorded
+ *   PASID directory and size, page requests off, every PASID table a
+ *   recorded page, every PASID on the recorded domain), and no live entry
+ *   for an id nobody recorded. The tables are then used in place.
  * - block_all points the unit at a new, empty root table with translation on.
  * - device_clear clears the entries of ids nobody claimed.
  *
@@ -161,13 +184,6 @@ static bool lu_vtd_ttm_is(u32 ttm, u32 mode)
 	       (ttm == LU_VTD_TTM_SCALABLE && mode == IOMMU_LU_MODE_VTD_SCALABLE);
 }
 
-static int lu_vtd_sm_unsupported(const struct lu_vtd *vtd, const char *op)
-{
-	pr_warn("unit %#llx: %s: scalable mode is not supported yet\n",
-		vtd->token, op);
-	return -EOPNOTSUPP;
-}
-
 static int lu_vtd_bad_mode(const struct lu_vtd *vtd, const char *op, u32 mode)
 {
 	pr_warn("unit %#llx: %s: unknown mode %u\n", vtd->token, op, mode);
@@ -226,6 +242,251 @@ static const char *lu_vtd_ctx_check(const struct lu_vtd *vtd,
 	if (!lu_vtd_page_ok(out->pgtable))
 		return "page table outside memory";
 	return NULL;
+}
+
+/* ---- scalable-mode entries ---- */
+
+/**
+ * struct lu_vtd_sm - What a scalable-mode context entry says.
+ * @dir: its PASID directory.
+ * @pdts: the directory's size: 2^(@pdts + 7) entries.
+ * @rid2pasid: the PASID of requests without one.
+ * @ctx: the domain of that PASID's entry.
+ */
+struct lu_vtd_sm {
+	u64 dir;
+	u32 pdts;
+	u32 rid2pasid;
+	struct lu_vtd_ctx ctx;
+};
+
+static unsigned int lu_vtd_dir_entries(u32 pdts)
+{
+	return 1U << (pdts + 7);
+}
+
+/* Pages of a PASID directory: 8 bytes per entry, at least one page. */
+static unsigned int lu_vtd_dir_pages(u32 pdts)
+{
+	return pdts > 2 ? 1U << (pdts - 2) : 1;
+}
+
+static u64 lu_vtd_dir_page(u64 dir, unsigned int i)
+{
+	return dir + ((u64)i << LU_VTD_PAGE_SHIFT);
+}
+
+static bool lu_vtd_dir_ok(u64 dir, u32 pdts)
+{
+	unsigned int i;
+
+	for (i = 0; i < lu_vtd_dir_pages(pdts); i++)
+		if (!lu_vtd_page_ok(lu_vtd_dir_page(dir, i)))
+			return false;
+	return true;
+}
+
+static bool lu_vtd_ctx_same(const struct lu_vtd_ctx *a,
+			    const struct lu_vtd_ctx *b)
+{
+	return a->did == b->did && a->pgtable == b->pgtable &&
+	       a->levels == b->levels;
+}
+
+/*
+ * Checks the root entry half a scalable-mode request from @devfn uses: returns
+ * NULL and sets *@ctx_phys if it is present, well formed (QEMU checks the
+ * reserved bits of both halves) and leads to a page of memory, else says why
+ * not.
+ */
+static const char *lu_vtd_sm_root_check(const struct lu_vtd_root_entry *re,
+					unsigned int devfn, u64 *ctx_phys)
+{
+	u64 lo = READ_ONCE(re->lo);
+	u64 hi = READ_ONCE(re->hi);
+	bool upper = devfn >= LU_VTD_SM_UPPER;
+	u64 half = upper ? hi : lo;
+
+	if (!(half & LU_VTD_ROOT_P))
+		return upper ? "upper context table not present" :
+			       "lower context table not present";
+	if ((lo | hi) & LU_VTD_ROOT_LO_RSVD)
+		return "root entry has reserved bits set";
+	*ctx_phys = half & LU_VTD_ROOT_CTP;
+	if (!lu_vtd_page_ok(*ctx_phys))
+		return "context table outside memory";
+	return NULL;
+}
+
+/* The entry of @devfn in the (lower or upper) context table at @ctx. */
+static struct lu_vtd_sm_context_entry *lu_vtd_sm_ce(u64 ctx, unsigned int devfn)
+{
+	struct lu_vtd_sm_context_entry *ct = phys_to_virt(ctx);
+
+	return &ct[devfn % LU_VTD_SM_CTX_NR];
+}
+
+/*
+ * Checks a PASID entry: returns NULL and fills @out if it is a present
+ * second-level-only entry that can be handed over, else says why not.
+ */
+static const char *lu_vtd_pe_check(const struct lu_vtd *vtd,
+				   const struct lu_vtd_pasid_entry *pe,
+				   struct lu_vtd_ctx *out)
+{
+	u64 v0 = READ_ONCE(pe->val[0]);
+	u64 v1 = READ_ONCE(pe->val[1]);
+	u32 sagaw = (vtd->cap >> LU_VTD_CAP_SAGAW_SHIFT) & LU_VTD_CAP_SAGAW_MASK;
+	u32 aw = (v0 >> LU_VTD_PE_AW_SHIFT) & LU_VTD_PE_AW_MASK;
+
+	if (!(v0 & LU_VTD_PE_P))
+		return "PASID entry not present";
+	if (((v0 >> LU_VTD_PE_PGTT_SHIFT) & LU_VTD_PE_PGTT_MASK) !=
+	    LU_VTD_PE_PGTT_SL)
+		return "PASID entry is not second-level only (first-level, nested or pass-through?)";
+	if (aw + 2 > LU_VTD_MAX_LEVELS || !(sagaw & BIT(aw)))
+		return "address width not supported by the unit";
+
+	out->did = v1 & LU_VTD_PE_DID_MASK;
+	out->pgtable = v0 & LU_VTD_PE_SLPTPTR;
+	out->levels = aw + 2;
+	if (out->did < LU_VTD_FIRST_PAGING_DID)
+		return "domain id is reserved (0 or 1)";
+	if (!lu_vtd_page_ok(out->pgtable))
+		return "page table outside memory";
+	return NULL;
+}
+
+/*
+ * The entry of @pasid in the directory at @dir (of 2^(@pdts + 7) entries,
+ * every page of memory), or NULL with *@why set.
+ */
+static struct lu_vtd_pasid_entry *lu_vtd_pasid_find(u64 dir, u32 pdts,
+						    u32 pasid, const char **why)
+{
+	const u64 *de = phys_to_virt(dir);
+	struct lu_vtd_pasid_entry *pt;
+	u64 pde, table;
+
+	if ((pasid >> LU_VTD_PDE_SHIFT) >= lu_vtd_dir_entries(pdts)) {
+		*why = "RID_PASID beyond the PASID directory";
+		return NULL;
+	}
+	pde = READ_ONCE(de[pasid >> LU_VTD_PDE_SHIFT]);
+	table = pde & LU_VTD_PDE_TABLE;
+	if (!(pde & LU_VTD_PDE_P)) {
+		*why = "PASID directory entry not present";
+		return NULL;
+	}
+	if (pde & LU_VTD_PDE_RSVD) {
+		*why = "PASID directory entry has reserved bits set";
+		return NULL;
+	}
+	if (!lu_vtd_page_ok(table)) {
+		*why = "PASID table outside memory";
+		return NULL;
+	}
+	pt = phys_to_virt(table);
+	return &pt[pasid % LU_VTD_PASID_TABLE_NR];
+}
+
+/*
+ * Checks a scalable-mode context entry and its RID_PASID entry: returns NULL
+ * and fills @out if the entry is present, well formed, leads to a PASID
+ * directory in memory and a second-level RID_PASID entry, else says why not.
+ * Page requests (PRE) and device-TLB (DTE) enables are allowed.
+ */
+static const char *lu_vtd_sm_ctx_check(const struct lu_vtd *vtd,
+				       const struct lu_vtd_sm_context_entry *ce,
+				       struct lu_vtd_sm *out)
+{
+	u64 lo = READ_ONCE(ce->lo);
+	u64 hi = READ_ONCE(ce->hi);
+	const struct lu_vtd_pasid_entry *pe;
+	const char *why;
+
+	if (!(lo & LU_VTD_SM_CTX_P))
+		return "context entry not present";
+	if ((lo & LU_VTD_SM_CTX_LO_RSVD) || (hi & LU_VTD_SM_CTX_HI_RSVD) ||
+	    READ_ONCE(ce->rsvd[0]) || READ_ONCE(ce->rsvd[1]))
+		return "context entry has reserved bits set";
+	out->dir = lo & LU_VTD_SM_CTX_DIR;
+	out->pdts = (lo >> LU_VTD_SM_CTX_PDTS_SHIFT) & LU_VTD_SM_CTX_PDTS_MASK;
+	out->rid2pasid = hi & LU_VTD_SM_CTX_RID2PASID;
+	if (!lu_vtd_dir_ok(out->dir, out->pdts))
+		return "PASID directory outside memory";
+	pe = lu_vtd_pasid_find(out->dir, out->pdts, out->rid2pasid, &why);
+	if (!pe)
+		return why;
+	return lu_vtd_pe_check(vtd, pe, &out->ctx);
+}
+
+static bool lu_vtd_page_recorded(const struct iommu_lu_handover *ho, u64 phys,
+				 u16 kind, u32 owner)
+{
+	const struct iommu_lu_page_ser *pg = iommu_lu_handover_page(ho, phys);
+
+	return pg && pg->kind == kind && pg->owner == owner;
+}
+
+/*
+ * Every PASID table the directory of @sm leads to, and every PASID in them:
+ * each table must be a page of memory, each present PASID entry a
+ * second-level entry of @sm's domain (its page tables are the only ones
+ * handed over). With @set, each table is added to it; else each must be a
+ * PASID-table page record of unit @owner in @ho. Returns 0, -EINVAL with
+ * *@why and *@pasid set, or the error of iommu_lu_page_set_add().
+ */
+static int lu_vtd_sm_pasids(const struct lu_vtd *vtd, const struct lu_vtd_sm *sm,
+			    struct iommu_lu_page_set *set,
+			    const struct iommu_lu_handover *ho, u32 owner,
+			    const char **why, u32 *pasid)
+{
+	const u64 *dir = phys_to_virt(sm->dir);
+	unsigned int d, i;
+	int ret;
+
+	for (d = 0; d < lu_vtd_dir_entries(sm->pdts); d++) {
+		u64 pde = READ_ONCE(dir[d]);
+		u64 table = pde & LU_VTD_PDE_TABLE;
+		const struct lu_vtd_pasid_entry *pt;
+
+		if (!(pde & LU_VTD_PDE_P))
+			continue;
+		*pasid = d << LU_VTD_PDE_SHIFT;
+		*why = NULL;
+		if (pde & LU_VTD_PDE_RSVD)
+			*why = "PASID directory entry has reserved bits set";
+		else if (!lu_vtd_page_ok(table))
+			*why = "PASID table outside memory";
+		else if (!set && !lu_vtd_page_recorded(ho, table,
+						       IOMMU_LU_PAGE_PASID_TABLE,
+						       owner))
+			*why = "PASID table has no page record";
+		if (*why)
+			return -EINVAL;
+		if (set) {
+			ret = iommu_lu_page_set_add(set, table,
+						    IOMMU_LU_PAGE_PASID_TABLE);
+			if (ret)
+				return ret;
+		}
+
+		pt = phys_to_virt(table);
+		for (i = 0; i < LU_VTD_PASID_TABLE_NR; i++) {
+			struct lu_vtd_ctx c;
+
+			if (!(READ_ONCE(pt[i].val[0]) & LU_VTD_PE_P))
+				continue;
+			*pasid = d << LU_VTD_PDE_SHIFT | i;
+			*why = lu_vtd_pe_check(vtd, &pt[i], &c);
+			if (!*why && !lu_vtd_ctx_same(&c, &sm->ctx))
+				*why = "attached to another domain than RID_PASID";
+			if (*why)
+				return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* Spin until (@reg & @bit) == @want. */
@@ -394,9 +655,10 @@ static bool lu_vtd_qi_flush(const struct lu_vtd *vtd, bool pasid_cache)
 }
 
 /*
- * Global invalidation of the unit's context cache and IOTLB (and PASID
- * cache, with @pasid_cache, when the queue is used). Cannot sleep; returns
- * false if the hardware did not complete it.
+ * Global invalidation of the unit's context cache and IOTLB, and with
+ * @pasid_cache (scalable mode) of its PASID cache, which only the queue can
+ * invalidate. Cannot sleep; returns false if the hardware did not complete
+ * it.
  */
 static bool lu_vtd_flush_all(const struct lu_vtd *vtd, bool pasid_cache,
 			     bool *via_qi)
@@ -404,7 +666,14 @@ static bool lu_vtd_flush_all(const struct lu_vtd *vtd, bool pasid_cache,
 	*via_qi = readl(vtd->regs + LU_VTD_GSTS_REG) & LU_VTD_GSTS_QIES;
 	if (*via_qi)
 		return lu_vtd_qi_flush(vtd, pasid_cache);
-	return lu_vtd_reg_flush(vtd);
+	if (!lu_vtd_reg_flush(vtd))
+		return false;
+	if (pasid_cache) {
+		pr_emerg("unit %#llx: no invalidation queue: the PASID cache may hold stale entries\n",
+			 vtd->token);
+		return false;
+	}
+	return true;
 }
 
 /* Context entry cleared: low quadword (present bit) first. */
@@ -501,6 +770,177 @@ static void lu_vtd_legacy_cleanup(const struct iommu_lu_unit *unit,
 	}
 }
 
+/* Scalable-mode context entry cleared: both 128-bit halves, present bit first. */
+static void lu_vtd_sm_ctx_clear(const struct lu_vtd *vtd,
+				struct lu_vtd_sm_context_entry *ce)
+{
+	WRITE_ONCE(ce->lo, 0);
+	WRITE_ONCE(ce->hi, 0);
+	WRITE_ONCE(ce->rsvd[0], 0);
+	WRITE_ONCE(ce->rsvd[1], 0);
+	lu_vtd_flush_cache(vtd, ce, sizeof(*ce));
+}
+
+static void lu_vtd_pe_clear(const struct lu_vtd *vtd,
+			    struct lu_vtd_pasid_entry *pe)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pe->val); i++)
+		WRITE_ONCE(pe->val[i], 0);
+	lu_vtd_flush_cache(vtd, pe, sizeof(*pe));
+}
+
+/* Marks the ids of one context-table half a dropped root half makes unreachable. */
+static void lu_vtd_sm_mark_half(const struct lu_vtd_sm_context_entry *ct,
+				unsigned int first, unsigned long *rids)
+{
+	unsigned int i;
+
+	for (i = 0; i < LU_VTD_SM_CTX_NR; i++)
+		if (!ct || (READ_ONCE(ct[i].lo) & LU_VTD_SM_CTX_P))
+			__set_bit(first + i, rids);
+}
+
+/*
+ * The PASIDs of a kept (preserved) scalable-mode context entry: a directory
+ * entry leading to a PASID table that is not preserved, and a PASID entry
+ * that is not on the RID_PASID entry's domain, lead to what the next kernel
+ * does not get: with @apply they are cleared. An entry whose directory is
+ * not preserved changed after it was preserved: it is left for adopt to
+ * refuse. Counts go to @st.
+ */
+static void lu_vtd_sm_pasid_cleanup(const struct iommu_lu_unit *unit,
+				    const struct lu_vtd *vtd,
+				    const struct lu_vtd_sm_context_entry *ce,
+				    bool apply,
+				    struct iommu_lu_intel_shutdown_stats *st)
+{
+	u64 lo = READ_ONCE(ce->lo);
+	u64 dirp = lo & LU_VTD_SM_CTX_DIR;
+	u32 pdts = (lo >> LU_VTD_SM_CTX_PDTS_SHIFT) & LU_VTD_SM_CTX_PDTS_MASK;
+	u32 rid2pasid = READ_ONCE(ce->hi) & LU_VTD_SM_CTX_RID2PASID;
+	const struct lu_vtd_pasid_entry *rp;
+	struct lu_vtd_ctx ref, c;
+	unsigned int d, i;
+	const char *why;
+	bool have_ref;
+	u64 *dir;
+
+	if (!lu_vtd_dir_ok(dirp, pdts))
+		return;
+	for (i = 0; i < lu_vtd_dir_pages(pdts); i++)
+		if (!iommu_lu_page_preserved(unit, lu_vtd_dir_page(dirp, i)))
+			return;
+	rp = lu_vtd_pasid_find(dirp, pdts, rid2pasid, &why);
+	have_ref = rp && !lu_vtd_pe_check(vtd, rp, &ref);
+
+	dir = phys_to_virt(dirp);
+	for (d = 0; d < lu_vtd_dir_entries(pdts); d++) {
+		u64 pde = READ_ONCE(dir[d]);
+		u64 table = pde & LU_VTD_PDE_TABLE;
+		struct lu_vtd_pasid_entry *pt;
+
+		if (!(pde & LU_VTD_PDE_P))
+			continue;
+		if (!lu_vtd_page_ok(table) ||
+		    !iommu_lu_page_preserved(unit, table)) {
+			if (apply) {
+				WRITE_ONCE(dir[d], 0);
+				lu_vtd_flush_cache(vtd, &dir[d], sizeof(dir[d]));
+			}
+			st->pasid_cleared++;
+			continue;
+		}
+		pt = phys_to_virt(table);
+		for (i = 0; i < LU_VTD_PASID_TABLE_NR; i++) {
+			if (!(READ_ONCE(pt[i].val[0]) & LU_VTD_PE_P) ||
+			    (d << LU_VTD_PDE_SHIFT | i) == rid2pasid)
+				continue;
+			if (have_ref && !lu_vtd_pe_check(vtd, &pt[i], &c) &&
+			    lu_vtd_ctx_same(&c, &ref))
+				continue;
+			if (apply)
+				lu_vtd_pe_clear(vtd, &pt[i]);
+			st->pasid_cleared++;
+		}
+	}
+}
+
+/*
+ * The scalable-mode cleanup walk over the root table at @root, like
+ * lu_vtd_legacy_cleanup() with each root half on its own: a half whose 128
+ * ids have none preserved is zeroed, the entries of ids that are not
+ * preserved are cleared, kept entries lose their page-request enable and
+ * the PASIDs that lead to what is not preserved. No allocation, no lock, no
+ * sleep.
+ */
+static void lu_vtd_sm_cleanup(const struct iommu_lu_unit *unit,
+			      const struct lu_vtd *vtd, u64 root,
+			      bool apply, unsigned long *would_clear,
+			      struct iommu_lu_intel_shutdown_stats *st)
+{
+	struct lu_vtd_root_entry *rt = phys_to_virt(root);
+	unsigned int bus, half, i;
+
+	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
+		for (half = 0; half < 2; half++) {
+			u64 *ptr = half ? &rt[bus].hi : &rt[bus].lo;
+			unsigned int first = bus << 8 | half * LU_VTD_SM_UPPER;
+			struct lu_vtd_sm_context_entry *ct = NULL;
+			u64 val = READ_ONCE(*ptr);
+			u64 ctx = val & LU_VTD_ROOT_CTP;
+
+			if (!(val & LU_VTD_ROOT_P))
+				continue;
+			if (lu_vtd_page_ok(ctx))
+				ct = phys_to_virt(ctx);
+			else if (apply)
+				pr_emerg("unit %#llx: bus %02x: %s context table %#llx outside memory, dropping it\n",
+					 vtd->token, bus, half ? "upper" : "lower",
+					 ctx);
+
+			if (!ct ||
+			    !iommu_lu_rid_range_preserved(unit, first,
+							  first + LU_VTD_SM_CTX_NR - 1)) {
+				if (would_clear)
+					lu_vtd_sm_mark_half(ct, first, would_clear);
+				if (apply) {
+					WRITE_ONCE(*ptr, 0);
+					lu_vtd_flush_cache(vtd, ptr, sizeof(*ptr));
+				}
+				st->roots_zeroed++;
+				continue;
+			}
+
+			for (i = 0; i < LU_VTD_SM_CTX_NR; i++) {
+				struct lu_vtd_sm_context_entry *ce = &ct[i];
+				u64 lo = READ_ONCE(ce->lo);
+
+				if (!(lo & LU_VTD_SM_CTX_P))
+					continue;
+				if (!lu_vtd_keep_rid(unit, first + i)) {
+					if (would_clear)
+						__set_bit(first + i, would_clear);
+					if (apply)
+						lu_vtd_sm_ctx_clear(vtd, ce);
+					st->ctx_cleared++;
+					continue;
+				}
+				st->ctx_kept++;
+				if (lo & LU_VTD_SM_CTX_PRE) {
+					if (apply) {
+						WRITE_ONCE(ce->lo, lo & ~LU_VTD_SM_CTX_PRE);
+						lu_vtd_flush_cache(vtd, ce, sizeof(*ce));
+					}
+					st->pre_cleared++;
+				}
+				lu_vtd_sm_pasid_cleanup(unit, vtd, ce, apply, st);
+			}
+		}
+	}
+}
+
 /* ---- unit_preserve ---- */
 
 static int lu_vtd_unit_preserve(struct iommu_lu_unit *unit, u64 *root_phys,
@@ -534,8 +974,19 @@ static int lu_vtd_unit_preserve(struct iommu_lu_unit *unit, u64 *root_phys,
 			vtd.token, ttm, mode);
 		return -EIO;
 	}
-	if (mode == IOMMU_LU_MODE_VTD_SCALABLE)
-		return lu_vtd_sm_unsupported(&vtd, "unit_preserve");
+	if (mode == IOMMU_LU_MODE_VTD_SCALABLE) {
+		if (!(vtd.ecap & LU_VTD_ECAP_SMTS)) {
+			pr_warn("unit %#llx: scalable mode without ECAP.SMTS\n",
+				vtd.token);
+			return -EIO;
+		}
+		/* Only the queue can invalidate the PASID cache at shutdown. */
+		if (!(readl(vtd.regs + LU_VTD_GSTS_REG) & LU_VTD_GSTS_QIES)) {
+			pr_warn("unit %#llx: scalable mode without the invalidation queue\n",
+				vtd.token);
+			return -EIO;
+		}
+	}
 
 	ret = iommu_lu_page_set_add(set, root, IOMMU_LU_PAGE_ROOT);
 	if (ret)
@@ -609,6 +1060,90 @@ static int lu_vtd_legacy_device_preserve(const struct lu_vtd *vtd,
 	return 0;
 }
 
+static int lu_vtd_refuse_pasid(u16 segment, u16 rid, u32 pasid,
+			       const char *why)
+{
+	pr_warn("%04x:%02x:%02x.%d: PASID %u: %s\n", segment, PCI_BUS_NUM(rid),
+		PCI_SLOT(rid & 0xff), PCI_FUNC(rid & 0xff), pasid, why);
+	return -EINVAL;
+}
+
+static bool lu_vtd_sm_same(const struct lu_vtd_sm *a, const struct lu_vtd_sm *b)
+{
+	return a->dir == b->dir && a->pdts == b->pdts &&
+	       a->rid2pasid == b->rid2pasid && lu_vtd_ctx_same(&a->ctx, &b->ctx);
+}
+
+static int lu_vtd_sm_device_preserve(const struct lu_vtd *vtd,
+				     struct iommu_lu_dev_info *info,
+				     struct iommu_lu_page_set *set)
+{
+	const struct lu_vtd_root_entry *rt;
+	struct lu_vtd_sm first = {}, cur;
+	u16 own = info->rids[0];
+	unsigned int i, p;
+	const char *why;
+	u32 pasid;
+	u64 root;
+	int ret;
+
+	lu_vtd_rtaddr(vtd, &root);
+	if (!lu_vtd_page_ok(root))
+		return lu_vtd_refuse_rid(info->segment, own,
+					 "unit has no valid root table");
+	rt = phys_to_virt(root);
+
+	for (i = 0; i < info->nr_rids; i++) {
+		u16 rid = info->rids[i];
+		u64 ctx;
+
+		why = lu_vtd_sm_root_check(&rt[PCI_BUS_NUM(rid)], rid & 0xff,
+					   &ctx);
+		if (why)
+			return lu_vtd_refuse_rid(info->segment, rid, why);
+		ret = iommu_lu_page_set_add(set, ctx, IOMMU_LU_PAGE_CONTEXT);
+		if (ret)
+			return ret;
+		why = lu_vtd_sm_ctx_check(vtd, lu_vtd_sm_ce(ctx, rid & 0xff),
+					  &cur);
+		if (why)
+			return lu_vtd_refuse_rid(info->segment, rid, why);
+
+		if (i) {
+			if (lu_vtd_sm_same(&cur, &first))
+				continue;
+			pr_warn("%04x:%02x:%02x.%d: alias %02x:%02x.%d uses another PASID directory or domain (%#llx did %u, not %#llx did %u)\n",
+				info->segment, PCI_BUS_NUM(own),
+				PCI_SLOT(own & 0xff), PCI_FUNC(own & 0xff),
+				PCI_BUS_NUM(rid), PCI_SLOT(rid & 0xff),
+				PCI_FUNC(rid & 0xff), cur.dir, cur.ctx.did,
+				first.dir, first.ctx.did);
+			return -EINVAL;
+		}
+
+		/* The device's own id: its directory and the PASIDs in use. */
+		first = cur;
+		for (p = 0; p < lu_vtd_dir_pages(cur.pdts); p++) {
+			ret = iommu_lu_page_set_add(set, lu_vtd_dir_page(cur.dir, p),
+						    IOMMU_LU_PAGE_PASID_DIR);
+			if (ret)
+				return ret;
+		}
+		ret = lu_vtd_sm_pasids(vtd, &cur, set, NULL, 0, &why, &pasid);
+		if (ret == -EINVAL)
+			return lu_vtd_refuse_pasid(info->segment, rid, pasid, why);
+		if (ret)
+			return ret;
+	}
+
+	info->hw_id = first.ctx.did;
+	info->pgtable_phys = first.ctx.pgtable;
+	info->levels = first.ctx.levels;
+	info->pasid_dir_phys = first.dir;
+	info->vendor_data = first.pdts;
+	return 0;
+}
+
 static int lu_vtd_device_preserve(struct iommu_lu_unit *unit,
 				  struct iommu_lu_dev_info *info,
 				  struct iommu_lu_page_set *set)
@@ -628,7 +1163,7 @@ static int lu_vtd_device_preserve(struct iommu_lu_unit *unit,
 	case IOMMU_LU_MODE_VTD_LEGACY:
 		return lu_vtd_legacy_device_preserve(&vtd, info, set);
 	case IOMMU_LU_MODE_VTD_SCALABLE:
-		return lu_vtd_sm_unsupported(&vtd, "device_preserve");
+		return lu_vtd_sm_device_preserve(&vtd, info, set);
 	default:
 		return lu_vtd_bad_mode(&vtd, "device_preserve", mode);
 	}
@@ -712,14 +1247,10 @@ static int lu_vtd_domain_preserve(struct iommu_lu_unit *unit,
 
 	if (!lu_vtd_get(&vtd, unit))
 		return -ENODEV;
-	switch (mode) {
-	case IOMMU_LU_MODE_VTD_LEGACY:
-		break;
-	case IOMMU_LU_MODE_VTD_SCALABLE:
-		return lu_vtd_sm_unsupported(&vtd, "domain_preserve");
-	default:
+	/* Second-level tables have one format in legacy and scalable mode. */
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY &&
+	    mode != IOMMU_LU_MODE_VTD_SCALABLE)
 		return lu_vtd_bad_mode(&vtd, "domain_preserve", mode);
-	}
 
 	if (info->levels < LU_VTD_MIN_LEVELS ||
 	    info->levels > LU_VTD_MAX_LEVELS) {
@@ -751,7 +1282,8 @@ static void lu_vtd_shutdown(struct iommu_lu_unit *unit)
 			 vtd.token);
 		goto out;
 	}
-	if (mode != IOMMU_LU_MODE_VTD_LEGACY) {
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY &&
+	    mode != IOMMU_LU_MODE_VTD_SCALABLE) {
 		pr_emerg("unit %#llx: mode %u is not supported, nothing cleaned\n",
 			 vtd.token, mode);
 		goto out;
@@ -766,8 +1298,12 @@ static void lu_vtd_shutdown(struct iommu_lu_unit *unit)
 		pr_emerg("unit %#llx: hardware uses root %#llx, not the preserved %#llx\n",
 			 vtd.token, hw_root, root);
 
-	lu_vtd_legacy_cleanup(unit, &vtd, root, true, NULL, &st);
-	st.flush_ok = lu_vtd_flush_all(&vtd, false, &st.flushed_qi);
+	if (mode == IOMMU_LU_MODE_VTD_SCALABLE)
+		lu_vtd_sm_cleanup(unit, &vtd, root, true, NULL, &st);
+	else
+		lu_vtd_legacy_cleanup(unit, &vtd, root, true, NULL, &st);
+	st.flush_ok = lu_vtd_flush_all(&vtd, mode == IOMMU_LU_MODE_VTD_SCALABLE,
+				       &st.flushed_qi);
 out:
 	lu_vtd_last = st;
 }
@@ -797,8 +1333,8 @@ void iommu_lu_intel_last_shutdown(struct iommu_lu_intel_shutdown_stats *stats)
  * without writing to the tables or the hardware. The answer is only as
  * stable as the preserved set: call it with the registry quiet.
  *
- * Return: 0, -EOPNOTSUPP (scalable or unknown mode), -ENODEV (the unit has
- * no preserved root table).
+ * Return: 0, -EOPNOTSUPP (unknown mode), -ENODEV (the unit has no
+ * registers or no preserved root table).
  */
 int iommu_lu_intel_cleanup_set(struct iommu_lu_unit *unit,
 			       unsigned long *rid_bitmap)
@@ -806,26 +1342,24 @@ int iommu_lu_intel_cleanup_set(struct iommu_lu_unit *unit,
 	struct iommu_lu_intel_shutdown_stats st = {};
 	u32 mode = iommu_lu_unit_mode(unit);
 	u64 root = iommu_lu_unit_root(unit);
+	struct lu_vtd vtd;
 
 	bitmap_zero(rid_bitmap, LU_VTD_NR_RIDS);
-	if (mode != IOMMU_LU_MODE_VTD_LEGACY)
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY &&
+	    mode != IOMMU_LU_MODE_VTD_SCALABLE)
 		return -EOPNOTSUPP;
-	if (!lu_vtd_page_ok(root))
+	/* Reads CAP and ECAP only: the PASID checks need SAGAW. */
+	if (!lu_vtd_get(&vtd, unit) || !lu_vtd_page_ok(root))
 		return -ENODEV;
 
-	lu_vtd_legacy_cleanup(unit, NULL, root, false, rid_bitmap, &st);
+	if (mode == IOMMU_LU_MODE_VTD_SCALABLE)
+		lu_vtd_sm_cleanup(unit, &vtd, root, false, rid_bitmap, &st);
+	else
+		lu_vtd_legacy_cleanup(unit, &vtd, root, false, rid_bitmap, &st);
 	return 0;
 }
 
 /* ---- adopt ---- */
-
-static bool lu_vtd_page_recorded(const struct iommu_lu_handover *ho, u64 phys,
-				 u16 kind, u32 owner)
-{
-	const struct iommu_lu_page_ser *pg = iommu_lu_handover_page(ho, phys);
-
-	return pg && pg->kind == kind && pg->owner == owner;
-}
 
 static int lu_vtd_mismatch(u16 segment, u16 rid, const char *field, u64 hw,
 			   u64 rec)
@@ -861,9 +1395,9 @@ static int lu_vtd_adopt_rid(const struct lu_vtd *vtd,
 	why = lu_vtd_ctx_check(vtd, &ct[rid & 0xff], &c);
 	if (why)
 		return lu_vtd_contradicts(dev->segment, rid, why);
-	if (c.did != dom->hw_id)
+	if (c.did != dev->hw_id)
 		return lu_vtd_mismatch(dev->segment, rid, "domain id", c.did,
-				       dom->hw_id);
+				       dev->hw_id);
 	if (c.pgtable != dom->pgtable_phys)
 		return lu_vtd_mismatch(dev->segment, rid, "page-table root",
 				       c.pgtable, dom->pgtable_phys);
@@ -935,8 +1469,7 @@ static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 		if (dev->unit_id != rec->id)
 			continue;
 		dom = iommu_lu_handover_domain(ho, dev->domain_id);
-		if (!dom || dom->unit_id != rec->id ||
-		    !dev->nr_rids || dev->nr_rids > IOMMU_LU_MAX_RIDS)
+		if (!dom || !dev->nr_rids || dev->nr_rids > IOMMU_LU_MAX_RIDS)
 			return lu_vtd_contradicts(dev->segment, dev->rid,
 						  "device record does not fit this unit");
 		for (j = 0; j < dev->nr_rids; j++) {
@@ -961,6 +1494,154 @@ static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 				return lu_vtd_contradicts(rec->segment,
 							  bus << 8 | devfn,
 							  "live context entry without a device record");
+	}
+	return 0;
+}
+
+static int lu_vtd_pasid_contradicts(u16 segment, u16 rid, u32 pasid,
+				    const char *why)
+{
+	pr_err("%04x:%02x:%02x.%d: PASID %u: %s\n", segment, PCI_BUS_NUM(rid),
+	       PCI_SLOT(rid & 0xff), PCI_FUNC(rid & 0xff), pasid, why);
+	return -EPROTO;
+}
+
+/*
+ * Checks one recorded requester id in scalable mode; with @walk (the
+ * device's own id: its aliases share the directory) also the directory's
+ * page records and every PASID in use.
+ */
+static int lu_vtd_sm_adopt_rid(const struct lu_vtd *vtd,
+			       const struct lu_vtd_root_entry *rt,
+			       const struct iommu_lu_handover *ho,
+			       const struct iommu_lu_unit_ser *rec,
+			       const struct iommu_lu_device_ser *dev,
+			       const struct iommu_lu_domain_ser *dom, u16 rid,
+			       bool walk)
+{
+	const struct lu_vtd_sm_context_entry *ce;
+	struct lu_vtd_sm sm;
+	const char *why;
+	u32 pasid;
+	unsigned int p;
+	u64 ctx;
+
+	why = lu_vtd_sm_root_check(&rt[PCI_BUS_NUM(rid)], rid & 0xff, &ctx);
+	if (why)
+		return lu_vtd_contradicts(dev->segment, rid, why);
+	ce = lu_vtd_sm_ce(ctx, rid & 0xff);
+	why = lu_vtd_sm_ctx_check(vtd, ce, &sm);
+	if (why)
+		return lu_vtd_contradicts(dev->segment, rid, why);
+	if (READ_ONCE(ce->lo) & LU_VTD_SM_CTX_PRE)
+		return lu_vtd_contradicts(dev->segment, rid,
+					  "page requests enabled after the cleanup cleared them");
+	if (sm.dir != dev->pasid_dir_phys)
+		return lu_vtd_mismatch(dev->segment, rid, "PASID directory",
+				       sm.dir, dev->pasid_dir_phys);
+	if (sm.pdts != dev->vendor_data)
+		return lu_vtd_mismatch(dev->segment, rid, "PASID directory size",
+				       sm.pdts, dev->vendor_data);
+	if (sm.ctx.did != dev->hw_id)
+		return lu_vtd_mismatch(dev->segment, rid, "domain id", sm.ctx.did,
+				       dev->hw_id);
+	if (sm.ctx.pgtable != dom->pgtable_phys)
+		return lu_vtd_mismatch(dev->segment, rid, "page-table root",
+				       sm.ctx.pgtable, dom->pgtable_phys);
+	if (sm.ctx.levels != dom->levels)
+		return lu_vtd_mismatch(dev->segment, rid, "page-table levels",
+				       sm.ctx.levels, dom->levels);
+	if (!walk)
+		return 0;
+
+	for (p = 0; p < lu_vtd_dir_pages(sm.pdts); p++)
+		if (!lu_vtd_page_recorded(ho, lu_vtd_dir_page(sm.dir, p),
+					  IOMMU_LU_PAGE_PASID_DIR, rec->id))
+			return lu_vtd_contradicts(dev->segment, rid,
+						  "PASID directory has no page record");
+	if (lu_vtd_sm_pasids(vtd, &sm, NULL, ho, rec->id, &why, &pasid))
+		return lu_vtd_pasid_contradicts(dev->segment, rid, pasid, why);
+	return 0;
+}
+
+static int lu_vtd_sm_adopt(const struct lu_vtd *vtd,
+			   const struct iommu_lu_handover *ho,
+			   const struct iommu_lu_unit_ser *rec)
+{
+	const struct lu_vtd_root_entry *rt = phys_to_virt(rec->root_phys);
+	DECLARE_BITMAP(devfns, LU_VTD_CTX_NR);
+	unsigned int bus, half, i;
+	u32 d, j;
+	int ret;
+
+	if (!lu_vtd_page_recorded(ho, rec->root_phys, IOMMU_LU_PAGE_ROOT,
+				  rec->id)) {
+		pr_err("unit %#llx: root table %#llx has no page record\n",
+		       vtd->token, rec->root_phys);
+		return -EPROTO;
+	}
+
+	/* Every live root half must lead to a recorded context table. */
+	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
+		for (half = 0; half < 2; half++) {
+			u64 val = half ? READ_ONCE(rt[bus].hi) : READ_ONCE(rt[bus].lo);
+			const char *why;
+			u64 ctx;
+
+			if (!(val & LU_VTD_ROOT_P))
+				continue;
+			why = lu_vtd_sm_root_check(&rt[bus], half * LU_VTD_SM_UPPER,
+						   &ctx);
+			if (!why && !lu_vtd_page_recorded(ho, ctx,
+							  IOMMU_LU_PAGE_CONTEXT,
+							  rec->id))
+				why = "context table has no page record";
+			if (why) {
+				pr_err("unit %#llx: bus %02x %s half: %s\n",
+				       vtd->token, bus, half ? "upper" : "lower",
+				       why);
+				return -EPROTO;
+			}
+		}
+	}
+
+	/* Every recorded id must have the recorded entry. */
+	for (d = 0; d < ho->nr_devices; d++) {
+		const struct iommu_lu_device_ser *dev = &ho->devices[d];
+		const struct iommu_lu_domain_ser *dom;
+
+		if (dev->unit_id != rec->id)
+			continue;
+		dom = iommu_lu_handover_domain(ho, dev->domain_id);
+		if (!dom || !dev->nr_rids || dev->nr_rids > IOMMU_LU_MAX_RIDS)
+			return lu_vtd_contradicts(dev->segment, dev->rid,
+						  "device record does not fit this unit");
+		for (j = 0; j < dev->nr_rids; j++) {
+			ret = lu_vtd_sm_adopt_rid(vtd, rt, ho, rec, dev, dom,
+						  dev->rids[j], !j);
+			if (ret)
+				return ret;
+		}
+	}
+
+	/* And no other id may have a live entry. */
+	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
+		lu_vtd_recorded_devfns(ho, rec, bus, devfns);
+		for (half = 0; half < 2; half++) {
+			u64 val = half ? READ_ONCE(rt[bus].hi) : READ_ONCE(rt[bus].lo);
+			unsigned int first = half * LU_VTD_SM_UPPER;
+			const struct lu_vtd_sm_context_entry *ct;
+
+			if (!(val & LU_VTD_ROOT_P))
+				continue;
+			ct = phys_to_virt(val & LU_VTD_ROOT_CTP);
+			for (i = 0; i < LU_VTD_SM_CTX_NR; i++)
+				if ((READ_ONCE(ct[i].lo) & LU_VTD_SM_CTX_P) &&
+				    !test_bit(first + i, devfns))
+					return lu_vtd_contradicts(rec->segment,
+								  bus << 8 | (first + i),
+								  "live context entry without a device record");
+		}
 	}
 	return 0;
 }
@@ -1001,7 +1682,12 @@ static int lu_vtd_adopt(struct iommu_lu_unit *unit,
 	case IOMMU_LU_MODE_VTD_LEGACY:
 		return lu_vtd_legacy_adopt(&vtd, ho, rec);
 	case IOMMU_LU_MODE_VTD_SCALABLE:
-		return lu_vtd_sm_unsupported(&vtd, "adopt");
+		if (!(vtd.ecap & LU_VTD_ECAP_SMTS)) {
+			pr_err("unit %#llx: scalable mode without ECAP.SMTS\n",
+			       vtd.token);
+			return -ENODEV;
+		}
+		return lu_vtd_sm_adopt(&vtd, ho, rec);
 	default:
 		return lu_vtd_bad_mode(&vtd, "adopt", mode);
 	}
@@ -1074,15 +1760,17 @@ static void lu_vtd_device_clear(struct iommu_lu_unit *unit, const u16 *rids,
 	u64 root = iommu_lu_unit_root(unit);
 	struct lu_vtd_root_entry *rt;
 	struct lu_vtd vtd;
+	bool via_qi, sm;
 	unsigned int i;
-	bool via_qi;
 
 	if (!lu_vtd_get(&vtd, unit))
 		return;
-	if (mode != IOMMU_LU_MODE_VTD_LEGACY) {
-		lu_vtd_sm_unsupported(&vtd, "device_clear");
+	if (mode != IOMMU_LU_MODE_VTD_LEGACY &&
+	    mode != IOMMU_LU_MODE_VTD_SCALABLE) {
+		lu_vtd_bad_mode(&vtd, "device_clear", mode);
 		return;
 	}
+	sm = mode == IOMMU_LU_MODE_VTD_SCALABLE;
 	if (!lu_vtd_page_ok(root)) {
 		pr_err("unit %#llx: device_clear: no root table\n", vtd.token);
 		return;
@@ -1090,23 +1778,33 @@ static void lu_vtd_device_clear(struct iommu_lu_unit *unit, const u16 *rids,
 	rt = phys_to_virt(root);
 
 	for (i = 0; i < nr; i++) {
-		struct lu_vtd_context_entry *ct;
-		u64 lo = READ_ONCE(rt[PCI_BUS_NUM(rids[i])].lo);
-		u64 ctx = lo & LU_VTD_ROOT_CTP;
+		unsigned int devfn = rids[i] & 0xff;
+		const struct lu_vtd_root_entry *re = &rt[PCI_BUS_NUM(rids[i])];
+		bool upper = sm && devfn >= LU_VTD_SM_UPPER;
+		u64 half = upper ? READ_ONCE(re->hi) : READ_ONCE(re->lo);
+		u64 ctx = half & LU_VTD_ROOT_CTP;
 
-		if (!(lo & LU_VTD_ROOT_P) || !lu_vtd_page_ok(ctx))
+		if (!(half & LU_VTD_ROOT_P) || !lu_vtd_page_ok(ctx))
 			continue;
-		ct = phys_to_virt(ctx);
-		if (READ_ONCE(ct[rids[i] & 0xff].lo) & LU_VTD_CTX_P)
-			lu_vtd_ctx_clear(&vtd, &ct[rids[i] & 0xff]);
+		if (sm) {
+			struct lu_vtd_sm_context_entry *ce = lu_vtd_sm_ce(ctx, devfn);
+
+			if (READ_ONCE(ce->lo) & LU_VTD_SM_CTX_P)
+				lu_vtd_sm_ctx_clear(&vtd, ce);
+		} else {
+			struct lu_vtd_context_entry *ct = phys_to_virt(ctx);
+
+			if (READ_ONCE(ct[devfn].lo) & LU_VTD_CTX_P)
+				lu_vtd_ctx_clear(&vtd, &ct[devfn]);
+		}
 	}
-	lu_vtd_flush_all(&vtd, false, &via_qi);
+	lu_vtd_flush_all(&vtd, sm, &via_qi);
 }
 
 static const struct iommu_lu_vendor_ops lu_vtd_ops = {
 	.vendor		= IOMMU_LU_VENDOR_INTEL_VTD,
 	.name		= "intel-vtd",
-	.caps		= IOMMU_LU_CAP_PRESERVE,
+	.caps		= IOMMU_LU_CAP_PRESERVE | IOMMU_LU_CAP_SCALABLE,
 	.unit_preserve	= lu_vtd_unit_preserve,
 	.device_preserve = lu_vtd_device_preserve,
 	.domain_preserve = lu_vtd_domain_preserve,
