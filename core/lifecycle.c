@@ -288,7 +288,10 @@ void lu_unit_block(struct iommu_lu_unit *unit, const char *why)
 	lockdep_assert_held(&lu.lock);
 	pr_emerg("unit %#llx: %s: all DMA blocked (empty root, translation on), old tables leaked\n",
 		 unit->desc.token, why);
-	ret = unit->ops->block_all(unit);
+	if (unit->desc.drv_ops && unit->desc.drv_ops->block_all)
+		ret = unit->desc.drv_ops->block_all(unit->desc.drvdata);
+	else
+		ret = unit->ops->block_all(unit);
 	if (ret)
 		panic("iommu-lu: unit %#llx: cannot block DMA (%d)\n",
 		      unit->desc.token, ret);

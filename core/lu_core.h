@@ -128,6 +128,8 @@ struct lu_bus {
  *	kernel. The core owns the page tables of such a domain: before they are
  *	freed, every entry leading to them is cleared.
  * @owned: adopted from the previous kernel: the core owns the page tables.
+ * @leak: an entry leading to the tables may still be live (a failed
+ *	invalidation, a unit that went away): never free them.
  * @id: id in the handover.
  * @pgtable_phys: page-table root.
  * @levels: page-table levels.
@@ -142,6 +144,7 @@ struct lu_domain {
 	struct hlist_node ptr_node;
 	const struct iommu_domain *domain;
 	bool owned;
+	bool leak;
 	u32 id;
 	u64 pgtable_phys;
 	u32 levels;

@@ -727,7 +727,7 @@ static void lu_domain_free(struct lu_domain *dom)
 	for (i = 0; i < dom->nr_pages; i++) {
 		if (!dom->pages[i] || dom->pages[i]->refs || dom->pages[i]->arefs)
 			continue;
-		if (dom->owned)
+		if (dom->owned && !dom->leak)
 			free_page((unsigned long)phys_to_virt(dom->pages[i]->phys));
 		kfree(dom->pages[i]);
 	}
@@ -1159,8 +1159,10 @@ err_unit:
  * The device's entries lead to page tables only the core owns (a domain
  * adopted from the previous kernel) and nobody will keep them: clear the
  * ids no other preserved or adopted device uses, before the tables go.
+ * Return: false when the driver could not confirm the invalidation: the
+ * tables must then be leaked, not freed.
  */
-static void lu_device_clear_hw(struct lu_device *ld)
+static bool lu_device_clear_hw(struct lu_device *ld)
 {
 	struct iommu_lu_unit *unit = ld->unit;
 	u16 rids[IOMMU_LU_MAX_RIDS];
@@ -1173,8 +1175,13 @@ static void lu_device_clear_hw(struct lu_device *ld)
 		if (!b || (!b->refs[devfn] && !b->arefs[devfn]))
 			rids[n++] = ld->rids[i];
 	}
-	if (n && unit->ops)
+	if (!n)
+		return true;
+	if (unit->desc.drv_ops && unit->desc.drv_ops->clear_rids)
+		return !unit->desc.drv_ops->clear_rids(unit->desc.drvdata, rids, n);
+	if (unit->ops)
 		unit->ops->device_clear(unit, rids, n);
+	return true;
 }
 
 /**
@@ -1201,8 +1208,8 @@ void lu_device_unpreserve_one(struct lu_device *ld)
 	ld->preserved = false;
 	ld->att = NULL;
 	/* Adopted tables nobody keeps: clear before they are freed. */
-	if (!att->dom->domain && !ld->adopted)
-		lu_device_clear_hw(ld);
+	if (!att->dom->domain && !ld->adopted && !lu_device_clear_hw(ld))
+		att->dom->leak = true;
 	lu_attach_put(att);
 	lu_unit_put(unit);
 	pr_debug("%s unpreserved\n", ld->dev ? dev_name(ld->dev) : "(adopted)");
@@ -1235,8 +1242,10 @@ void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak)
 	ld->adopted = false;
 	ld->aatt = NULL;
 	unit->nr_adopted--;
-	if (clear_hw && !ld->preserved)
-		lu_device_clear_hw(ld);
+	if (clear_hw && !ld->preserved && !lu_device_clear_hw(ld))
+		leak = true;
+	if (leak)
+		dom->leak = true;
 	att->nr_adopted--;
 	lu_attach_maybe_free(att);
 	if (--dom->nr_adopted)
@@ -1248,7 +1257,7 @@ void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak)
 			continue;
 		if (--p->arefs || p->refs)
 			continue;
-		if (!leak)
+		if (!dom->leak)
 			free_page((unsigned long)phys_to_virt(p->phys));
 		hash_del(&p->node);
 		kfree(p);

@@ -40,7 +40,8 @@
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/err.h>
-#include "iommu_lu_abi.h"
+/* Relative: IOMMU drivers include this header without the framework's -I. */
+#include "../abi/iommu_lu_abi.h"
 
 struct device;
 struct iommu_domain;
@@ -52,6 +53,30 @@ struct iommu_lu_vendor_ops;
 typedef int (*iommu_lu_domain_id_fn)(u32 hw_id, void *data);
 
 /**
+ * struct iommu_lu_driver_ops - What the IOMMU driver does for the core in a
+ *	running kernel.
+ * @clear_rids: clear the translation entries of @nr requester ids (and
+ *	nothing else) and invalidate the caches for them, under the driver's
+ *	own locks and through its own invalidation interface. Called with the
+ *	core's registry mutex held; may sleep. Return 0, or -EIO when the
+ *	invalidation did not complete (the core then leaks the page tables
+ *	behind the entries instead of freeing them).
+ * @block_all: point the unit at a new, empty root table with translation
+ *	on, so that every DMA faults, keeping the driver's view of its root
+ *	table and command register in step. Called from iommu_lu_unit_add();
+ *	may sleep. Return 0, -ENOMEM or -ETIMEDOUT; the core panics on error.
+ *
+ * Both are optional: without them the core uses the vendor backend's
+ * register-level ops, which are only safe while nothing else in the kernel
+ * uses the unit's invalidation queue (early boot, or the userspace
+ * harness). The kexec-time cleanup never uses them.
+ */
+struct iommu_lu_driver_ops {
+	int (*clear_rids)(void *drvdata, const u16 *rids, unsigned int nr);
+	int (*block_all)(void *drvdata);
+};
+
+/**
  * struct iommu_lu_unit_desc - How an IOMMU driver describes a unit.
  * @vendor: &enum iommu_lu_vendor_ser of the backend that handles it.
  * @token: stable identity across kernels: the unit's register base address.
@@ -60,7 +85,9 @@ typedef int (*iommu_lu_domain_id_fn)(u32 hw_id, void *data);
  * @regs: the unit's mapped registers.
  * @iommu_dev: the driver's &struct iommu_device; devices whose
  *	dev->iommu->iommu_dev equals it belong to this unit.
- * @drvdata: the driver's own unit structure, for the vendor backend's glue.
+ * @drvdata: the driver's own unit structure, for the vendor backend's glue
+ *	and &iommu_lu_driver_ops.
+ * @drv_ops: optional, see &struct iommu_lu_driver_ops.
  */
 struct iommu_lu_unit_desc {
 	u32 vendor;
@@ -70,6 +97,7 @@ struct iommu_lu_unit_desc {
 	void __iomem *regs;
 	struct iommu_device *iommu_dev;
 	void *drvdata;
+	const struct iommu_lu_driver_ops *drv_ops;
 };
 
 /**

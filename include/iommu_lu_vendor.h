@@ -137,12 +137,13 @@ struct iommu_lu_handover {
  *	leaked. Returns 0, -ENOMEM, or -ETIMEDOUT (the hardware did not latch
  *	the root or complete the flush); the core panics on error, since
  *	leaving the old tables live or turning translation off are both unsafe.
- *	Uses the invalidation queue only if it is the running kernel's: the
- *	driver adds units after setting its queue up.
+ *	Used only when the driver gave no &iommu_lu_driver_ops.block_all
+ *	(which keeps the driver's own root and command state in step).
  *
  * @device_clear: next kernel: clear the entries of the requester ids in
  *	@rids (nobody claimed them) and invalidate, so that the page tables
- *	behind them can be freed. Cannot fail.
+ *	behind them can be freed. Cannot fail. Used only when the driver gave
+ *	no &iommu_lu_driver_ops.clear_rids (which takes the driver's locks).
  *
  * All ops are mandatory; a stub implements each by refusing.
  */
