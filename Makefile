@@ -175,8 +175,25 @@ check-golden: deps $(GOLDEN_BIN)
 	$(Q)cmp $(OUT)/handover_v1.h $(GOLDEN_H)
 -include $(OUT)/tests/harness/golden_gen.d
 
+# ---- the benchmark (issue 7): the test objects minus the runner and suites ----
+BENCH_BIN  := $(OUT)/iommu-lu-bench
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_OBJS := $(patsubst %.c,$(OUT)/%.o,$(SRC_CORE) $(SRC_VENDORS) $(SRC_SHIM) \
+	      $(SRC_MODEL) $(SRC_HARNESS) $(BENCH_SRCS))
+.PHONY: bench
+## bench: the P1-P4 figures into tests/out/bench.md (SAN=none -O2 build in tests/out/bench, run under callgrind)
+bench:
+	$(Q)scripts/install-deps.sh valgrind
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/bench SAN=none EXTRA_CFLAGS=-O2 \
+		$(OUT)/bench/iommu-lu-bench
+	$(quiet) RUN $(OUT)/bench/iommu-lu-bench
+	$(Q)tests/bench/run.sh $(OUT)/bench/iommu-lu-bench $(OUT)/bench.md
+$(BENCH_BIN): $(BENCH_OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) -o $@ $(BENCH_OBJS) $(TEST_LDFLAGS)
+-include $(patsubst %.c,$(OUT)/%.d,$(BENCH_SRCS))
+
 # Placeholders, filled in by the lead:
-# bench:            time preserve/freeze/retrieve on large configurations
 # fuzz:             fuzz the handover decoder
 # stress:           concurrent preserve/unpreserve under SAN=tsan
 # check-kernel:     build the framework in a kernel tree and run KUnit there

@@ -6,16 +6,18 @@
 # when everything is present. Run as root, or with sudo available.
 #
 # Usage: install-deps.sh [kernel] [EXTRA_PACKAGE...]
-#   kernel: also what building and checking a Linux 7.3 tree needs
-#           (ocaml-nox: some of the kernel's .cocci scripts need OCaml).
+#   kernel: also what building, checking and booting a Linux 7.3 tree
+#           needs (ocaml-nox: some of the kernel's .cocci scripts need
+#           OCaml; QEMU, busybox-static and kexec-tools: the guests).
 set -euo pipefail
 
 # libc6-dev: gcc only recommends it, and we install without recommends.
-pkgs=(gcc make libc6-dev)
+pkgs=(gcc make libc6-dev python3)
 if [ "${1:-}" = kernel ]; then
 	shift
 	pkgs+=(build-essential bc flex bison libelf-dev libssl-dev cpio xz-utils
-	       dwarves python3 coccinelle ocaml-nox)
+	       dwarves python3 coccinelle ocaml-nox qemu-system-x86 busybox-static
+	       kexec-tools)
 fi
 pkgs+=("$@")
 

@@ -1,18 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Userspace shim, kind: DUPLICATE. A plain heapsort with lib/sort.c's
- * interface; see sort.h.
+ * Userspace shim, kind: DUPLICATE. A heapsort with lib/sort.c's interface
+ * and, like it, word-sized swaps where alignment allows; see sort.h.
  */
 #include "sort.h"
 
+/* Like lib/sort.c: swap whole words when size and addresses allow it. */
 static void swap_bytes(void *a, void *b, int size)
 {
-	char *p = a, *q = b, t;
+	uintptr_t align = (uintptr_t)a | (uintptr_t)b | (uintptr_t)size;
 
-	while (size--) {
-		t = *p;
-		*p++ = *q;
-		*q++ = t;
+	if (!(align & 7)) {
+		u64 *p = a, *q = b, t;
+
+		for (; size > 0; size -= 8) {
+			t = *p;
+			*p++ = *q;
+			*q++ = t;
+		}
+	} else if (!(align & 3)) {
+		u32 *p = a, *q = b, t;
+
+		for (; size > 0; size -= 4) {
+			t = *p;
+			*p++ = *q;
+			*q++ = t;
+		}
+	} else {
+		char *p = a, *q = b, t;
+
+		while (size--) {
+			t = *p;
+			*p++ = *q;
+			*q++ = t;
+		}
 	}
 }
 
