@@ -61,6 +61,7 @@ static void lu_adopt_abort(struct lu_adopt_ctx *c)
 	struct hlist_node *tmp;
 	unsigned int bkt, b, i, j;
 
+	lockdep_assert_held(&lu.lock);
 	hash_for_each_safe(lu.devices_by_rid, bkt, tmp, ld, rid_node) {
 		if (ld->unit != unit)
 			continue;

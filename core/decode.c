@@ -34,7 +34,11 @@
  * - page records that are not aligned, of unknown kind, owned by nothing,
  *   declared twice, or that overlap the handover's own blocks; a unit whose
  *   root is not exactly its one root page; a domain whose page-table root is
- *   not one of its pages.
+ *   not one of its pages;
+ * - a PASID directory or vendor data on a device of anything but a VT-d
+ *   unit in scalable mode; on such a unit, a device without a PASID
+ *   directory, with a PDTS above 7, or whose directory pages are not all
+ *   PASID-directory page records of its unit.
  */
 
 #define pr_fmt(fmt) "iommu-lu: " fmt
@@ -381,6 +385,24 @@ static int lu_dec_domains(struct lu_dec *d)
 	return 0;
 }
 
+/*
+ * A VT-d unit in scalable mode: its device records carry the PASID directory
+ * (pasid_dir_phys) and its size field PDTS (vendor_data), a directory of
+ * 2^(PDTS + 7) 8-byte entries, so 2^(PDTS - 2) pages from PDTS 2 up.
+ */
+#define LU_DEC_VTD_PDTS_MAX	7
+
+static bool lu_dec_vtd_sm(const struct iommu_lu_unit_ser *u)
+{
+	return u->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
+	       u->mode == IOMMU_LU_MODE_VTD_SCALABLE;
+}
+
+static unsigned int lu_dec_pasid_dir_pages(u64 pdts)
+{
+	return pdts > 2 ? 1U << (pdts - 2) : 1;
+}
+
 static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs, u32 *dom_devs)
 {
 	const struct iommu_lu_handover *ho = d->ho;
@@ -411,9 +433,17 @@ static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs, u32 *dom_devs)
 		    dv->rids[0] != dv->rid)
 			return lu_dec_fail(d, "device %04x: bad requester id list",
 					   dv->rid);
-		if (dv->reserved0 || dv->pasid_dir_phys || dv->vendor_data)
+		if (dv->reserved0 ||
+		    (!lu_dec_vtd_sm(u) && (dv->pasid_dir_phys || dv->vendor_data)))
 			return lu_dec_fail(d, "device %04x: reserved fields not zero",
 					   dv->rid);
+		if (lu_dec_vtd_sm(u) &&
+		    (!dv->pasid_dir_phys || !IS_ALIGNED(dv->pasid_dir_phys, PAGE_SIZE) ||
+		     dv->vendor_data > LU_DEC_VTD_PDTS_MAX))
+			return lu_dec_fail(d, "device %04x: bad PASID directory %#llx (PDTS %llu)",
+					   dv->rid,
+					   (unsigned long long)dv->pasid_dir_phys,
+					   (unsigned long long)dv->vendor_data);
 		for (j = 0; j < IOMMU_LU_MAX_RIDS; j++) {
 			if (j >= dv->nr_rids) {
 				if (dv->rids[j])
@@ -695,6 +725,27 @@ static int lu_dec_pages(struct lu_dec *d)
 					  dom->id,
 					  (unsigned long long)dom->pgtable_phys);
 			goto out;
+		}
+	}
+	/* Each PASID directory page of a device is one of its unit's. */
+	for (i = 0; i < ho->nr_devices; i++) {
+		const struct iommu_lu_device_ser *dv = &ho->devices[i];
+		unsigned int j;
+
+		if (!dv->pasid_dir_phys)
+			continue;
+		for (j = 0; j < lu_dec_pasid_dir_pages(dv->vendor_data); j++) {
+			u64 phys = dv->pasid_dir_phys + ((u64)j << PAGE_SHIFT);
+			const struct iommu_lu_page_ser *p = iommu_lu_handover_page(ho, phys);
+
+			if (!p || p->kind != IOMMU_LU_PAGE_PASID_DIR ||
+			    p->owner != dv->unit_id) {
+				ret = lu_dec_fail(d,
+						  "device %04x: PASID directory page %#llx is not a PASID-directory page of unit %u",
+						  dv->rid, (unsigned long long)phys,
+						  dv->unit_id);
+				goto out;
+			}
 		}
 	}
 	ret = 0;

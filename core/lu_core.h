@@ -27,8 +27,9 @@
  *   when it goes 1 -> 0, with the same (page, 1) each time.
  *
  * Readers that must not sleep take &lu_core.lookup_lock (an IRQ-safe
- * spinlock, leaf of every other lock) instead: the map/attach checks. The kexec-time shutdown takes no lock at all: other
- * CPUs are stopped, and it only reads &struct lu_bus bitmaps.
+ * spinlock, leaf of every other lock) instead: the map/attach checks. The
+ * kexec-time shutdown takes no lock at all: other CPUs are stopped, and it
+ * only reads &struct lu_bus bitmaps.
  *
  * Every registry change is mirrored at once into the serialized handover
  * (core/serialize.c), so nothing is left to do at kexec time.

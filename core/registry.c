@@ -426,6 +426,7 @@ static void lu_page_put(struct lu_page *p)
 
 static void lu_pages_put(struct lu_page **pages, unsigned int nr)
 {
+	lockdep_assert_held(&lu.lock);
 	while (nr--)
 		lu_page_put(pages[nr]);
 }
@@ -441,6 +442,7 @@ static int lu_pages_get_set(struct iommu_lu_unit *unit,
 	struct lu_page **pages;
 	unsigned int i;
 
+	lockdep_assert_held(&lu.lock);
 	pages = kcalloc(max(set->nr, 1U), sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
@@ -525,9 +527,10 @@ static int lu_unit_get(struct iommu_lu_unit *unit)
 		return -E2BIG;
 	unit->nr_preserved++;
 
+	/* On error too: it may have added pages before failing. */
 	ret = unit->ops->unit_preserve(unit, &root, &set);
 	if (ret)
-		goto err;
+		goto err_set;
 	ret = lu_ser_alloc(IOMMU_LU_REC_UNIT, &unit->slot);
 	if (ret)
 		goto err_set;
@@ -558,7 +561,6 @@ err_slot:
 	lu_ser_free(IOMMU_LU_REC_UNIT, &unit->slot);
 err_set:
 	lu_set_free(&set);
-err:
 	unit->nr_preserved--;
 	return ret;
 }
@@ -752,6 +754,7 @@ static void lu_domain_page_release(struct lu_domain *dom, unsigned int i)
 {
 	struct lu_page *p = dom->pages[i];
 
+	lockdep_assert_held(&lu.lock);
 	if (p->refs == 1 && !p->arefs) {
 		p->refs = 0;
 		kho_unpreserve_pages(lu_phys_page(p->phys), 1);
@@ -773,6 +776,7 @@ static int lu_domain_preserve(struct iommu_lu_unit *unit, struct lu_domain *dom)
 	unsigned int i;
 	int ret;
 
+	lockdep_assert_held(&lu.lock);
 	ret = lu_ser_alloc(IOMMU_LU_REC_DOMAIN, &dom->slot);
 	if (ret)
 		return ret;
@@ -809,6 +813,7 @@ static void lu_domain_unpreserve(struct lu_domain *dom)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&lu.lock);
 	for (i = dom->nr_pages; i--; )
 		lu_domain_page_release(dom, i);
 	lu_ser_free(IOMMU_LU_REC_DOMAIN, &dom->slot);
@@ -869,6 +874,7 @@ static struct lu_attach *lu_attach_get(struct lu_device *ld,
 	bool dom_created = false, att_created = false;
 	int ret;
 
+	lockdep_assert_held(&lu.lock);
 	att = lu_attach_find(unit, info->hw_id);
 	dom = att ? att->dom : lu_domain_find(info->pgtable_phys);
 	if (dom) {
@@ -971,6 +977,7 @@ struct lu_device *lu_device_find_rid(u16 segment, u16 rid)
 {
 	struct lu_device *ld;
 
+	lockdep_assert_held(&lu.lock);
 	hash_for_each_possible(lu.devices_by_rid, ld, rid_node,
 			       lu_rid_key(segment, rid))
 		if (ld->segment == segment && ld->rids[0] == rid)
@@ -981,6 +988,7 @@ struct lu_device *lu_device_find_rid(u16 segment, u16 rid)
 static void lu_device_link(struct lu_device *ld)
 {
 	unsigned long flags;
+
 	spin_lock_irqsave(&lu.lookup_lock, flags);
 	if (ld->dev)
 		hash_add(lu.devices, &ld->node, (unsigned long)ld->dev);
@@ -1064,6 +1072,7 @@ static struct lu_device *lu_device_track(struct device *dev)
 void lu_device_free(struct lu_device *ld)
 {
 	unsigned long flags;
+
 	lockdep_assert_held(&lu.lock);
 	if (WARN_ON(ld->preserved || ld->adopted))
 		return;
@@ -1079,6 +1088,7 @@ static void lu_device_write_rec(struct lu_device *ld)
 {
 	struct iommu_lu_device_ser *rec = lu_ser_rec(&ld->slot);
 
+	lockdep_assert_held(&lu.lock);
 	rec->unit_id = ld->unit->id;
 	rec->domain_id = ld->att->dom->id;
 	rec->hw_id = ld->att->hw_id;
@@ -1086,6 +1096,9 @@ static void lu_device_write_rec(struct lu_device *ld)
 	rec->rid = ld->rids[0];
 	rec->nr_rids = ld->nr_rids;
 	memcpy(rec->rids, ld->rids, ld->nr_rids * sizeof(ld->rids[0]));
+	/* VT-d scalable mode: the PASID directory and its size (PDTS). */
+	rec->pasid_dir_phys = ld->info.pasid_dir_phys;
+	rec->vendor_data = ld->info.vendor_data;
 	rec->flags = IOMMU_LU_REC_LIVE;
 	lu_ser_publish(IOMMU_LU_REC_DEVICE, &ld->slot);
 	lu_unit_rec(ld->unit)->nr_devices++;
@@ -1344,6 +1357,7 @@ static int lu_preserve_check(struct device *dev, struct lu_device **out,
 	struct iommu_domain *domain;
 	struct lu_device *ld;
 
+	lockdep_assert_held(&lu.lock);
 	*created = false;
 	ld = lu_device_find(dev);
 	if (!ld) {
@@ -1369,6 +1383,13 @@ static int lu_preserve_check(struct device *dev, struct lu_device **out,
 			dev_name(dev), ld->unit->ops->name);
 		return -EOPNOTSUPP;
 	}
+	if (ld->unit->desc.vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
+	    ld->unit->desc.mode == IOMMU_LU_MODE_VTD_SCALABLE &&
+	    !(ld->unit->ops->caps & IOMMU_LU_CAP_SCALABLE)) {
+		pr_warn("%s: %s cannot preserve scalable-mode units\n",
+			dev_name(dev), ld->unit->ops->name);
+		return -EOPNOTSUPP;
+	}
 	if (ld->adopted)
 		return 0;	/* still on the adopted domain: kept as is */
 	domain = iommu_get_domain_for_dev(dev);
@@ -1389,8 +1410,9 @@ static int lu_preserve_check(struct device *dev, struct lu_device **out,
  * backend can preserve, attached (with its whole group) to a caller-owned
  * paging domain; every member of each group involved must be in @devs or
  * preserved already, PCI bridges excepted (they do no DMA of their own, and
- * VFIO accepts them in a group; their requester ids are covered as aliases). Devices already preserved are skipped. Afterwards the
- * domains are immutable (iommu_lu_domain_change_allowed()).
+ * VFIO accepts them in a group; their requester ids are covered as
+ * aliases). Devices already preserved are skipped. Afterwards the domains
+ * are immutable (iommu_lu_domain_change_allowed()).
  *
  * The caller must not map or unmap the domains involved while this call
  * runs (iommufd and VFIO serialize their own map and preserve paths): from

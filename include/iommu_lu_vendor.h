@@ -41,8 +41,9 @@ struct iommu_lu_page_set;
  * @hw_id: out: hardware domain id of the domain the device is attached to.
  * @pgtable_phys: out: root of that domain's page table.
  * @levels: out: page-table levels.
- * @pasid_dir_phys: out: PASID directory (scalable mode), else 0.
- * @vendor_data: out: vendor-defined, stored in the handover.
+ * @pasid_dir_phys: out: PASID directory (VT-d scalable mode), else 0.
+ * @vendor_data: out: vendor-defined, stored in the handover (VT-d scalable
+ *	mode: the directory's size field PDTS, 0..7), else 0.
  */
 struct iommu_lu_dev_info {
 	u16 segment;

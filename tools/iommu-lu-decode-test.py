@@ -20,9 +20,9 @@ BS = 4096                           # IOMMU_LU_BLOCK_SIZE
 HDR_SIZE = 128                      # sizeof(struct iommu_lu_header_ser)
 BLK_HDR = 24                        # sizeof(struct iommu_lu_block_ser)
 UNIT, DOMAIN, DEVICE, PAGE = range(4)
-REC_SIZE = {UNIT: 56, DOMAIN: 32, DEVICE: 68, PAGE: 16}
+REC_SIZE = {UNIT: 56, DOMAIN: 24, DEVICE: 72, PAGE: 16}
 LIVE, UNIT_CLEANED, HDR_FROZEN = 1, 2, 1
-VTD = 1
+VTD, AMD = 1, 2
 ROOT, CONTEXT, PGTABLE, PASID_DIR, PASID_TABLE = range(1, 6)
 
 
@@ -43,14 +43,21 @@ def unit(uid, mode, token, root, ndev, seg=0, vendor=VTD, flags=LIVE | UNIT_CLEA
                        seg, 0, ndev, 0, 0)
 
 
-def domain(did, uid, hw, pt, levels, npages):
-    return struct.pack('<IIIIQII', LIVE, did, uid, hw, pt, levels, npages)
+# A domain record is a page table; the units using it are in the devices.
+def domain(did, pt, levels, npages):
+    return struct.pack('<IIQII', LIVE, did, pt, levels, npages)
 
 
-def device(uid, did, rids, seg=0):
+# hw: the hardware domain id (VT-d DID) the domain has on the device's unit.
+def device(uid, did, hw, rids, seg=0, pdir=0, pdts=0):
     r = list(rids) + [0] * (16 - len(rids))
-    return struct.pack('<IIIHHHH16HQQ', LIVE, uid, did, seg, rids[0], len(rids),
-                       0, *r, 0, 0)
+    return struct.pack('<IIIIHHHH16HQQ', LIVE, uid, did, hw, seg, rids[0],
+                       len(rids), 0, *r, pdir, pdts)
+
+
+# A device of the scalable-mode unit 2: its PASID directory (PDTS 2, a page).
+def smdev(uid, did, hw, rids):
+    return device(uid, did, hw, rids, pdir=0x2102000, pdts=2)
 
 
 def page(phys, owner, kind):
@@ -72,13 +79,15 @@ def dump(pages):
 
 H, BU, BD, BV, BP = 0x1000000, 0x1001000, 0x1002000, 0x1003000, 0x1004000
 
+# Domain 1 is used on both units, with DID 2 on unit 1 and DID 5 on unit 2.
 UNITS = [unit(1, 0, 0xfed90000, 0x2000000, 2),
-         unit(2, 1, 0xfed91000, 0x2100000, 1)]
-DOMAINS = [domain(1, 1, 2, 0x3000000, 4, 3),
-           domain(2, 2, 3, 0x3100000, 3, 1)]
-DEVICES = [device(1, 1, [0x0018]),
-           device(1, 1, [0x0300, 0x0200, 0x0100]),
-           device(2, 2, [0x8000])]
+         unit(2, 1, 0xfed91000, 0x2100000, 2)]
+DOMAINS = [domain(1, 0x3000000, 4, 3),
+           domain(2, 0x3100000, 3, 1)]
+DEVICES = [device(1, 1, 2, [0x0018]),
+           device(1, 1, 2, [0x0300, 0x0200, 0x0100]),
+           smdev(2, 2, 3, [0x8000]),
+           smdev(2, 1, 5, [0x8100])]
 PAGES = [page(0x2000000, 1, ROOT), page(0x2001000, 1, CONTEXT),
          page(0x2002000, 1, CONTEXT), page(0x3000000, 1, PGTABLE),
          page(0x3001000, 1, PGTABLE), page(0x3002000, 1, PGTABLE),
@@ -106,9 +115,12 @@ CASES = [
      ['iommu-lu-v1, version 1, generation 42, flags 0x1 (frozen)',
       'unit 1: intel-vtd, mode legacy, segment 0000, token 0xfed90000, root 0x2000000, 2 devices, cleaned',
       'unit 2: intel-vtd, mode scalable',
-      'domain 1: unit 1, hw id 2, page table 0x3000000, 4 levels, 3 pages',
-      '0000:03:00.0: unit 1, domain 1, aliases 02:00.0 01:00.0',
-      '0000:80:00.0: unit 2, domain 2',
+      'domain 1: page table 0x3000000, 4 levels, 3 pages; on unit 1 did 2, unit 2 did 5\n',
+      'domain 2: page table 0x3100000, 3 levels, 1 pages; on unit 2 did 3\n',
+      '0000:00:03.0: unit 1, domain 1, did 2\n',
+      '0000:03:00.0: unit 1, domain 1, did 2, aliases 02:00.0 01:00.0',
+      '0000:80:00.0: unit 2, domain 2, did 3, pasid dir 0x2102000\n',
+      '0000:81:00.0: unit 2, domain 1, did 5, pasid dir 0x2102000\n',
       'root (2):', 'context (3):', 'page-table (4):', 'pasid-dir (1):',
       '0x3100000  domain 2', '0x2103000  unit 2']),
     ('quiet', valid, ['-q'], 0, []),
@@ -124,8 +136,34 @@ CASES = [
      ['invalid handover: compatible "iommu-lu-v2" is not "iommu-lu-v1"']),
     ('version', handover(version=2), [], 1, ['invalid handover: version 2']),
     ('dangling domain',
-     handover(devices=[device(1, 9, [0x0018])] + DEVICES[1:]), [], 1,
+     handover(devices=[device(1, 9, 2, [0x0018])] + DEVICES[1:]), [], 1,
      ['invalid handover: device 0018: domain 9 missing']),
+    ('other vendor',
+     handover(units=UNITS + [unit(3, 0, 0xfee00000, 0x2200000, 1, vendor=AMD)],
+              devices=DEVICES + [device(3, 2, 0, [0x9000])],
+              pages=PAGES + [page(0x2200000, 3, ROOT)]), [], 0,
+     ['unit 3: amd-vi, mode 0',
+      'domain 2: page table 0x3100000, 3 levels, 1 pages; on unit 2 did 3, unit 3 hw id 0\n',
+      '0000:90:00.0: unit 3, domain 2, hw id 0\n']),
+    ('did of two domains',
+     handover(devices=DEVICES[:3] + [smdev(2, 1, 3, [0x8100])]), [], 1,
+     ['invalid handover: unit 2: hardware domain 3 names domains']),
+    ('domain with two dids',
+     handover(devices=DEVICES[:1] + [device(1, 1, 4, [0x0300, 0x0200, 0x0100])]
+              + DEVICES[2:]), [], 1,
+     ['invalid handover: unit 1: domain 1 has hardware ids']),
+    ('reserved did',
+     handover(devices=[device(1, 1, 1, [0x0018]),
+                       device(1, 1, 1, [0x0300, 0x0200, 0x0100])] + DEVICES[2:]),
+     [], 1,
+     ['invalid handover: device 0018: VT-d domain id 1 is reserved or out of range']),
+    ('unused domain',
+     handover(domains=DOMAINS + [domain(3, 0x3200000, 3, 1)],
+              pages=PAGES + [page(0x3200000, 3, PGTABLE)]), [], 1,
+     ['invalid handover: domain 3 has no device']),
+    ('shared page table',
+     handover(domains=[DOMAINS[0], domain(2, 0x3000000, 3, 1)]), [], 1,
+     ['share page table 0x3000000']),
     ('page owner', handover(pages=PAGES + [page(0x3200000, 7, PGTABLE)]), [], 1,
      ['invalid handover: page 0x3200000: owner 7 missing']),
     ('bad option', valid, ['-x'], 2, ['Usage:']),

@@ -270,18 +270,57 @@ static void print_units(const struct iommu_lu_handover *ho)
 	}
 }
 
-static void print_domains(const struct iommu_lu_handover *ho)
+static bool is_vtd(const struct iommu_lu_handover *ho, u32 unit_id)
 {
 	u32 i;
+
+	for (i = 0; i < ho->nr_units; i++)
+		if (ho->units[i].id == unit_id)
+			return ho->units[i].vendor == IOMMU_LU_VENDOR_INTEL_VTD;
+	return false;
+}
+
+/* A hardware domain id: "did N" on VT-d, where it is a domain id (DID). */
+static void print_hw_id(const struct iommu_lu_handover *ho, u32 unit_id,
+			u32 hw_id)
+{
+	printf("%s %u", is_vtd(ho, unit_id) ? "did" : "hw id", hw_id);
+}
+
+/*
+ * A domain record is a page table; the units that use it, and the hardware
+ * id it has on each, are in the device records (the decoder checked that
+ * each unit gives it one id).
+ */
+static void print_domains(const struct iommu_lu_handover *ho)
+{
+	u32 i, j, k;
 
 	printf("\ndomains (%u):\n", ho->nr_domains);
 	for (i = 0; i < ho->nr_domains; i++) {
 		const struct iommu_lu_domain_ser *dom = &ho->domains[i];
+		const char *sep = "; on ";
 
-		printf("  domain %u: unit %u, hw id %u, page table %#llx, %u levels, %u pages\n",
-		       dom->id, dom->unit_id, dom->hw_id,
-		       (unsigned long long)dom->pgtable_phys, dom->levels,
-		       dom->nr_pages);
+		printf("  domain %u: page table %#llx, %u levels, %u pages",
+		       dom->id, (unsigned long long)dom->pgtable_phys,
+		       dom->levels, dom->nr_pages);
+		for (j = 0; j < ho->nr_devices; j++) {
+			const struct iommu_lu_device_ser *dv = &ho->devices[j];
+
+			if (dv->domain_id != dom->id)
+				continue;
+			/* Each (unit, domain) once: at its first device. */
+			for (k = 0; k < j; k++)
+				if (ho->devices[k].domain_id == dom->id &&
+				    ho->devices[k].unit_id == dv->unit_id)
+					break;
+			if (k < j)
+				continue;
+			printf("%sunit %u ", sep, dv->unit_id);
+			print_hw_id(ho, dv->unit_id, dv->hw_id);
+			sep = ", ";
+		}
+		printf("\n");
 	}
 }
 
@@ -295,7 +334,8 @@ static void print_devices(const struct iommu_lu_handover *ho)
 
 		printf("  %04x:", dv->segment);
 		print_rid(dv->rid);
-		printf(": unit %u, domain %u", dv->unit_id, dv->domain_id);
+		printf(": unit %u, domain %u, ", dv->unit_id, dv->domain_id);
+		print_hw_id(ho, dv->unit_id, dv->hw_id);
 		if (dv->nr_rids > 1) {
 			printf(", aliases");
 			for (j = 1; j < dv->nr_rids && j < IOMMU_LU_MAX_RIDS; j++) {

@@ -646,27 +646,56 @@ static int demo_ctx_bus(u64 root, u64 ctx)
 	return -1;
 }
 
+/*
+ * The unit's attachment of the domain with handover id @id: the domain as
+ * the unit uses it, with its hardware id there; NULL if the unit does not
+ * use it. Context: &lu_core.lock.
+ */
+static struct lu_attach *demo_attach_of(struct iommu_lu_unit *unit, u32 id)
+{
+	struct lu_attach *att;
+	unsigned int bkt;
+
+	hash_for_each(unit->attach, bkt, att, node)
+		if (att->dom->id == id)
+			return att;
+	return NULL;
+}
+
+/*
+ * Is @p one of the pages the unit's preserved state needs: its own tables,
+ * or a page table of a domain it uses (pages are machine-wide, and a page
+ * table is shared by every unit its domain is used on)? Context:
+ * &lu_core.lock.
+ */
+static bool demo_page_of_unit(struct iommu_lu_unit *unit,
+			      const struct lu_page *p)
+{
+	if (p->kind == IOMMU_LU_PAGE_PGTABLE)
+		return demo_attach_of(unit, p->owner);
+	return p->owner == unit->id;
+}
+
 /* What a page the core preserved is; "" if the core does not know it. */
 static const char *demo_page_what(struct iommu_lu_unit *unit, u64 phys)
 {
-	struct lu_domain *dom;
+	struct lu_attach *att;
 	struct lu_page *p;
 	char *b = demo_buf();
-	unsigned int bkt;
 
 	mutex_lock(&lu.lock);
-	p = lu_page_find(unit, phys);
+	p = lu_page_find(phys);
 	b[0] = '\0';
+	if (p && !demo_page_of_unit(unit, p))
+		p = NULL;
 	if (p && p->kind == IOMMU_LU_PAGE_ROOT)
 		snprintf(b, 96, "root table");
 	else if (p && p->kind == IOMMU_LU_PAGE_CONTEXT)
 		snprintf(b, 96, "context table of bus %02x",
 			 demo_ctx_bus(unit->root_phys, phys));
-	else if (p && p->kind == IOMMU_LU_PAGE_PGTABLE)
-		hash_for_each(unit->domains, bkt, dom, node)
-			if (dom->id == p->owner)
-				snprintf(b, 96, "page table of domain did %u",
-					 dom->hw_id);
+	else if (p && p->kind == IOMMU_LU_PAGE_PGTABLE &&
+		 (att = demo_attach_of(unit, p->owner)))
+		snprintf(b, 96, "page table of domain did %u", att->hw_id);
 	mutex_unlock(&lu.lock);
 	return b;
 }
@@ -889,12 +918,12 @@ static unsigned int demo_min_pages(unsigned int u, struct demo_set *s)
 /* Page-table pages of the unit's domain @hw_id. Context: &lu_core.lock. */
 static unsigned int demo_domain_pages(struct iommu_lu_unit *unit, u32 hw_id)
 {
-	struct lu_domain *dom;
+	struct lu_attach *att;
 	unsigned int bkt;
 
-	hash_for_each(unit->domains, bkt, dom, node)
-		if (dom->hw_id == hw_id)
-			return dom->nr_pages;
+	hash_for_each(unit->attach, bkt, att, node)
+		if (att->hw_id == hw_id)
+			return att->dom->nr_pages;
 	return 0;
 }
 
@@ -908,7 +937,7 @@ static void demo_show_preserved(void)
 		struct iommu_lu_unit *unit = demo_lu_unit(u);
 		unsigned int kinds[IOMMU_LU_PAGE_KIND_NR] = { 0 }, total = 0;
 		struct demo_set min = { .nr = 0 };
-		struct lu_domain *dom;
+		struct lu_attach *att;
 		struct lu_device *ld;
 		struct lu_page *p;
 		char buses[64] = "";
@@ -918,8 +947,8 @@ static void demo_show_preserved(void)
 
 		demo_min_pages(u, &min);
 		mutex_lock(&lu.lock);
-		hash_for_each(unit->pages, bkt, p, node) {
-			if (!p->refs)
+		hash_for_each(lu.pages, bkt, p, node) {
+			if (!p->refs || !demo_page_of_unit(unit, p))
 				continue;
 			kinds[p->kind]++;
 			total++;
@@ -929,8 +958,8 @@ static void demo_show_preserved(void)
 			const struct lu_vtd_root_entry *rt = physmem_va(unit->root_phys);
 
 			p = rt && (rt[bus].lo & LU_VTD_ROOT_P) ?
-			    lu_page_find(unit, rt[bus].lo & LU_VTD_ROOT_CTP) : NULL;
-			if (p && p->refs)
+			    lu_page_find(rt[bus].lo & LU_VTD_ROOT_CTP) : NULL;
+			if (p && p->refs && demo_page_of_unit(unit, p))
 				n += snprintf(buses + n, sizeof(buses) - n,
 					      " %02x", bus);
 		}
@@ -942,9 +971,9 @@ static void demo_show_preserved(void)
 		demo_out("      context tables   %u  buses%s\n",
 			 kinds[IOMMU_LU_PAGE_CONTEXT], buses);
 		demo_out("      page tables      %u\n", kinds[IOMMU_LU_PAGE_PGTABLE]);
-		hash_for_each(unit->domains, bkt, dom, node)
+		hash_for_each(unit->attach, bkt, att, node)
 			if (nr_dids < ARRAY_SIZE(dids))
-				dids[nr_dids++] = dom->hw_id;
+				dids[nr_dids++] = att->hw_id;
 		qsort(dids, nr_dids, sizeof(dids[0]), demo_cmp_u32);
 		for (d = 0; d < nr_dids; d++) {
 			char devs[64] = "";
@@ -952,8 +981,8 @@ static void demo_show_preserved(void)
 			n = 0;
 			for (k = 0; k < DEMO_NR_DEVS; k++) {
 				ld = demo_device(k) ? lu_device_find(demo_device(k)) : NULL;
-				if (ld && ld->preserved && ld->domain &&
-				    ld->domain->hw_id == dids[d])
+				if (ld && ld->preserved && ld->unit == unit &&
+				    ld->att && ld->att->hw_id == dids[d])
 					n += snprintf(devs + n, sizeof(devs) - n,
 						      " %s", demo_name(k));
 			}
@@ -1237,16 +1266,29 @@ static void demo_show_handover(void)
 			 ho.units[i].nr_devices,
 			 ho.units[i].flags & IOMMU_LU_UNIT_CLEANED ?
 			 "cleaned" : "NOT CLEANED");
+	/*
+	 * A domain record is a page table; the hardware id it has on each
+	 * unit that uses it is in the device records.
+	 */
 	for (i = 0; i < ho.nr_domains; i++) {
-		char devs[96] = "";
-		int n = 0;
+		char devs[96] = "", dids[64] = "";
+		int n = 0, nd = 0;
 
 		for (j = 0; j < ho.nr_devices; j++) {
 			const struct iommu_lu_device_ser *dv = &ho.devices[j];
-			unsigned int r;
+			unsigned int r, k;
 
 			if (dv->domain_id != ho.domains[i].id)
 				continue;
+			for (k = 0; k < j; k++)
+				if (ho.devices[k].domain_id == dv->domain_id &&
+				    ho.devices[k].unit_id == dv->unit_id)
+					break;
+			if (k == j)	/* the unit's first device of it */
+				nd += snprintf(dids + nd, sizeof(dids) - nd,
+					       "%sdid %u on unit %u",
+					       nd ? ", " : "", dv->hw_id,
+					       dv->unit_id);
 			n += snprintf(devs + n, sizeof(devs) - n, " %s",
 				      demo_bdf(dv->rid));
 			for (r = 1; r < dv->nr_rids && r < IOMMU_LU_MAX_RIDS; r++)
@@ -1255,9 +1297,9 @@ static void demo_show_handover(void)
 					      demo_bdf(dv->rids[r]),
 					      r + 1 == dv->nr_rids ? ")" : "");
 		}
-		demo_out("  domain %u: hw id %u, %u levels, %u pages:%s\n",
-			 ho.domains[i].id, ho.domains[i].hw_id,
-			 ho.domains[i].levels, ho.domains[i].nr_pages, devs);
+		demo_out("  domain %u: %s, %u levels, %u pages:%s\n",
+			 ho.domains[i].id, dids, ho.domains[i].levels,
+			 ho.domains[i].nr_pages, devs);
 	}
 	for (i = 0; i < ho.nr_pages; i++)
 		if (ho.pages[i].kind < IOMMU_LU_PAGE_KIND_NR)
@@ -1296,6 +1338,21 @@ static int demo_add_did(u32 hw_id, void *data)
 		return -ENOSPC;
 	ids->id[ids->nr++] = hw_id;
 	return 0;
+}
+
+/*
+ * Did a device of unit @unit_id use the incoming domain @id? Context:
+ * &lu_core.lock.
+ */
+static bool demo_in_domain_on_unit(u32 id, u32 unit_id)
+{
+	u32 i;
+
+	for (i = 0; i < lu.in.nr_devices; i++)
+		if (lu.in.devices[i].domain_id == id &&
+		    lu.in.devices[i].unit_id == unit_id)
+			return true;
+	return false;
 }
 
 /* Hardware id of the domain a device is attached to now; 0 if none. */
@@ -1388,23 +1445,32 @@ static void demo_new_kernel(void)
 			 nr, ids);
 		demo_check(st == IOMMU_LU_UNIT_ADOPTED, "unit %u not adopted", u);
 
-		/* Keep the adopted page tables, to see them freed later. */
+		/*
+		 * Keep the adopted page tables of the domains this unit's
+		 * devices used, to see them freed later; the domain ids are
+		 * in the device records, one per domain per unit.
+		 */
 		mutex_lock(&lu.lock);
 		demo.in_pgtables[u].nr = 0;
 		for (i = 0; i < lu.in.nr_pages; i++) {
 			const struct iommu_lu_page_ser *pg = &lu.in.pages[i];
-			const struct iommu_lu_domain_ser *dom;
 
-			if (pg->kind != IOMMU_LU_PAGE_PGTABLE)
-				continue;
-			dom = iommu_lu_handover_domain(&lu.in, pg->owner);
-			if (dom && dom->unit_id == unit->id)
+			if (pg->kind == IOMMU_LU_PAGE_PGTABLE &&
+			    demo_in_domain_on_unit(pg->owner, unit->id))
 				demo_set_add(&demo.in_pgtables[u], pg->phys);
 		}
-		for (i = 0; i < lu.in.nr_domains; i++)
-			bad += lu.in.domains[i].unit_id == unit->id &&
-			       !idrv_did_used(demo.m->drv[u],
-					      lu.in.domains[i].hw_id);
+		for (i = 0; i < lu.in.nr_devices; i++) {
+			const struct iommu_lu_device_ser *dv = &lu.in.devices[i];
+			unsigned int k;
+
+			if (dv->unit_id != unit->id)
+				continue;
+			for (k = 0; k < i; k++)
+				if (lu.in.devices[k].unit_id == unit->id &&
+				    lu.in.devices[k].hw_id == dv->hw_id)
+					break;
+			bad += k == i && !idrv_did_used(demo.m->drv[u], dv->hw_id);
+		}
 		mutex_unlock(&lu.lock);
 		demo_check(!bad, "unit %u: %u preserved domain ids not reserved", u, bad);
 	}

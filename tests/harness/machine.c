@@ -42,12 +42,21 @@ static void lu_owners_free_all(void)
 		lu_owner_free(lu_owners[i]);
 }
 
+/*
+ * The PCI model's hotplug events reach the framework's bus notifier; a DMA
+ * alias quirk of the device being enumerated is applied first.
+ */
 static void lu_notify(struct pci_dev *pdev, bool added, void *data)
 {
+	struct lu_machine *m = data;
+	struct lu_mdev *d = m->enumerating;
+
+	if (added && d && d->has_alias && d->devfn == pdev->devfn)
+		pci_model_add_dma_alias(pdev, d->alias_devfn);
 	if (added)
-		iommu_lu_device_added(&pdev->dev);
+		shim_bus_add_device(&pci_bus_type, &pdev->dev);
 	else
-		iommu_lu_device_removed(&pdev->dev);
+		shim_bus_del_device(&pci_bus_type, &pdev->dev);
 }
 
 static struct pci_bus *lu_mdev_bus(struct lu_machine *m, struct lu_mdev *d)
@@ -82,8 +91,10 @@ static int lu_mdev_enumerate(struct lu_machine *m, int idx)
 
 	if (!bus)
 		return -ENODEV;
+	m->enumerating = d;
 	d->pdev = pci_model_add_dev(m->pci[d->unit], bus, d->devfn, d->kind,
 				    d->secbus);
+	m->enumerating = NULL;
 	if (d->pdev && d->vf) {
 		d->pdev->physfn = m->devs[d->parent].pdev;
 		d->pdev->physfn->is_physfn = true;
@@ -111,6 +122,7 @@ void lu_machine_boot(struct lu_machine *m)
 		pci_model_set_notifier(m->pci[u], lu_notify, m);
 		m->drv[u] = idrv_unit_create(m->hw[u], m->pci[u],
 					     LU_MACHINE_REG_BASE + u * 0x1000);
+		idrv_unit_set_sm(m->drv[u], m->sm_on);
 		idrv_unit_boot(m->drv[u]);
 	}
 	for (i = 0; i < m->nr_devs; i++) {
@@ -121,14 +133,17 @@ void lu_machine_boot(struct lu_machine *m)
 }
 
 /**
- * lu_machine_new() - Cold boot a machine.
+ * lu_machine_new_units() - Cold boot a machine whose units differ.
  * @nr_units: VT-d units, 1..%LU_MACHINE_MAX_UNITS.
- * @cfg: hardware configuration of every unit, NULL for the defaults.
+ * @cfgs: hardware configuration of each unit (@nr_units of them), NULL for
+ *	the defaults everywhere.
+ * @sm_on: the first kernel's intel_iommu=sm_on (&struct lu_machine.sm_on).
  *
  * Return: the machine (freed by lu_machine_free() or the next reset).
  */
-struct lu_machine *lu_machine_new(unsigned int nr_units,
-				  const struct vtd_model_cfg *cfg)
+struct lu_machine *lu_machine_new_units(unsigned int nr_units,
+					const struct vtd_model_cfg *cfgs,
+					bool sm_on)
 {
 	struct lu_machine *m = calloc(1, sizeof(*m));
 	unsigned int u;
@@ -136,8 +151,10 @@ struct lu_machine *lu_machine_new(unsigned int nr_units,
 	if (!m || !nr_units || nr_units > LU_MACHINE_MAX_UNITS)
 		abort();
 	m->nr_units = nr_units;
+	m->sm_on = sm_on;
 	for (u = 0; u < nr_units; u++) {
-		m->hw[u] = vtd_model_create(LU_MACHINE_REG_BASE + u * 0x1000, cfg);
+		m->hw[u] = vtd_model_create(LU_MACHINE_REG_BASE + u * 0x1000,
+					    cfgs ? &cfgs[u] : NULL);
 		if (!m->hw[u])
 			abort();
 	}
@@ -145,6 +162,27 @@ struct lu_machine *lu_machine_new(unsigned int nr_units,
 	lu_current = m;
 	lu_machine_boot(m);
 	return m;
+}
+
+/**
+ * lu_machine_new() - Cold boot a machine.
+ * @nr_units: VT-d units, 1..%LU_MACHINE_MAX_UNITS.
+ * @cfg: hardware configuration of every unit, NULL for the defaults. With
+ *	@cfg->scalable the driver runs the units in scalable mode (sm_on).
+ *
+ * Return: the machine (freed by lu_machine_free() or the next reset).
+ */
+struct lu_machine *lu_machine_new(unsigned int nr_units,
+				  const struct vtd_model_cfg *cfg)
+{
+	struct vtd_model_cfg cfgs[LU_MACHINE_MAX_UNITS];
+	unsigned int u;
+
+	if (!cfg)
+		return lu_machine_new_units(nr_units, NULL, false);
+	for (u = 0; u < LU_MACHINE_MAX_UNITS; u++)
+		cfgs[u] = *cfg;
+	return lu_machine_new_units(nr_units, cfgs, cfg->scalable);
 }
 
 /**
@@ -180,6 +218,28 @@ int lu_machine_add(struct lu_machine *m, unsigned int unit, int parent,
 		   unsigned int devfn, enum pci_model_kind kind,
 		   unsigned int secbus)
 {
+	return lu_machine_add_aliased(m, unit, parent, devfn, kind, secbus,
+				      -1);
+}
+
+/**
+ * lu_machine_add_aliased() - lu_machine_add() with a DMA alias quirk.
+ * @m: the machine.
+ * @unit: its unit.
+ * @parent: index of its bridge, or -1 for the root bus.
+ * @devfn: device/function.
+ * @kind: what it is.
+ * @secbus: bus number behind a bridge.
+ * @alias_devfn: devfn of a DMA alias on the device's bus (a phantom
+ *	function, pci_add_dma_alias()), or -1 for none.
+ *
+ * Return: the device's index, or a negative errno.
+ */
+int lu_machine_add_aliased(struct lu_machine *m, unsigned int unit,
+			   int parent, unsigned int devfn,
+			   enum pci_model_kind kind, unsigned int secbus,
+			   int alias_devfn)
+{
 	struct lu_mdev *d;
 	int idx, ret;
 
@@ -197,6 +257,8 @@ int lu_machine_add(struct lu_machine *m, unsigned int unit, int parent,
 	*d = (struct lu_mdev){ .present = true, .unit = unit, .parent = parent,
 			       .devfn = devfn, .kind = kind, .secbus = secbus };
 	d->vf = kind == PCI_MODEL_SRIOV_VF;
+	d->has_alias = alias_devfn >= 0;
+	d->alias_devfn = d->has_alias ? alias_devfn : 0;
 	ret = lu_mdev_enumerate(m, idx);
 	if (ret) {
 		m->nr_devs--;

@@ -30,6 +30,9 @@
  * @kind: what it is.
  * @secbus: bridges: the bus number behind it. SR-IOV VFs: their bus.
  * @vf: an SR-IOV VF of the PF @parent (its bus may be a virtual bus).
+ * @has_alias: it has a DMA alias quirk (a phantom function): @alias_devfn.
+ * @alias_devfn: the alias's devfn on its bus, applied at every enumeration
+ *	before the IOMMU core hears of the device (as PCI fixups are).
  * @pdev: the current kernel's view, NULL until enumerated.
  */
 struct lu_mdev {
@@ -40,6 +43,8 @@ struct lu_mdev {
 	enum pci_model_kind kind;
 	unsigned int secbus;
 	bool vf;
+	bool has_alias;
+	unsigned int alias_devfn;
 	struct pci_dev *pdev;
 };
 
@@ -53,6 +58,10 @@ struct lu_mdev {
  * @nr_devs: entries in @devs.
  * @kernel: 1 after a cold boot, +1 per kexec.
  * @no_freeze: lu_machine_kexec() skips the freeze step (a kexec without LUO).
+ * @sm_on: the kernel command line's intel_iommu=sm_on: units whose hardware
+ *	has ECAP.SMTS run in scalable mode. Set when a scalable unit is built;
+ *	a test may change it before a kexec (the next kernel's command line).
+ * @enumerating: the device being enumerated, for its quirks.
  */
 struct lu_machine {
 	unsigned int nr_units;
@@ -64,14 +73,23 @@ struct lu_machine {
 	unsigned int cap_devs;
 	unsigned int kernel;
 	bool no_freeze;
+	bool sm_on;
+	struct lu_mdev *enumerating;
 };
 
 struct lu_machine *lu_machine_new(unsigned int nr_units,
 				  const struct vtd_model_cfg *cfg);
+struct lu_machine *lu_machine_new_units(unsigned int nr_units,
+					const struct vtd_model_cfg *cfgs,
+					bool sm_on);
 void lu_machine_free(struct lu_machine *m);
 int lu_machine_add(struct lu_machine *m, unsigned int unit, int parent,
 		   unsigned int devfn, enum pci_model_kind kind,
 		   unsigned int secbus);
+int lu_machine_add_aliased(struct lu_machine *m, unsigned int unit,
+			   int parent, unsigned int devfn,
+			   enum pci_model_kind kind, unsigned int secbus,
+			   int alias_devfn);
 void lu_machine_remove(struct lu_machine *m, int idx);
 int lu_machine_sriov_set(struct lu_machine *m, int pf, unsigned int offset,
 			 unsigned int stride, unsigned int numvfs);

@@ -100,6 +100,18 @@
 #define QI_CC_DID(did)		(((u64)(did)) << 16)
 #define QI_CC_GRAN(gran)	(((u64)(gran)) >> (DMA_CCMD_INVL_GRANU_OFFSET - 4))
 
+#define QI_PC_TYPE		0x7
+#define QI_PC_PASID(pasid)	(((u64)(pasid)) << 32)
+#define QI_PC_DID(did)		(((u64)(did)) << 16)
+#define QI_PC_GRAN(gran)	(((u64)(gran)) << 4)
+#define QI_PC_PASID_SEL		1
+#define QI_PC_GLOBAL		3
+#define QI_EIOTLB_TYPE		0x6
+#define QI_EIOTLB_PASID(pasid)	(((u64)(pasid)) << 32)
+#define QI_EIOTLB_DID(did)	(((u64)(did)) << 16)
+#define QI_EIOTLB_GRAN(gran)	(((u64)(gran)) << 4)
+#define QI_GRAN_NONG_PASID	2
+
 #define QI_LENGTH		256
 
 enum {
@@ -116,6 +128,18 @@ enum {
 #define DMA_PTE_WRITE		BIT_ULL(1)
 #define DMA_PTE_ADDR_MASK	GENMASK_ULL(51, 12)
 #define CONTEXT_TT_MULTI_LEVEL	0
+#define CONTEXT_SM_PRE		BIT_ULL(4)
+#define context_pdts(pds)	(((pds) & 0x7) << 9)
+#define ecap_coherent(e)	((e) & 0x1)
+
+/* PASID directory and table entries (drivers/iommu/intel/pasid.h). */
+#define IOMMU_NO_PASID		0
+#define PASID_PTE_PRESENT	1
+#define PASID_PTE_MASK		0x3f
+#define PASID_PDE_SHIFT		6
+#define PASID_ENTRY_PGTT_SL_ONLY 2
+#define PASID_PTE_PWSNP		BIT_ULL(23)	/* in val[1] */
+#define IDRV_PASID_PDS		2	/* one-page directory: 512 entries */
 #define ROOT_ENTRY_NR		256
 #define VTD_FLAG_TRANS_PRE_ENABLED	BIT(0)
 #define MAX_RIDS		65536
@@ -131,6 +155,10 @@ struct root_entry {
 struct context_entry {
 	u64 lo;
 	u64 hi;
+};
+
+struct pasid_entry {
+	u64 val[8];
 };
 
 struct q_inval {
@@ -156,7 +184,8 @@ struct idrv_unit {
 	u64 ecap;
 	u32 gcmd;
 	unsigned long flags;
-	bool sm;			/* scalable mode: never, for now */
+	bool sm_on;			/* intel_iommu=sm_on */
+	bool sm;			/* sm_supported(): sm_on and ECAP.SMTS */
 	bool booted;
 
 	struct iommu_device iommu_dev;
@@ -166,6 +195,7 @@ struct idrv_unit {
 	struct root_entry *root_entry;
 	bool root_owned;		/* allocated here, not adopted */
 	struct list_head ctx_pages;	/* context tables allocated here */
+	struct list_head pasid_pages;	/* PASID directories and tables */
 	unsigned long *copied_tables;	/* MAX_RIDS bits, or NULL */
 
 	unsigned long *domain_ids;	/* max_domain_id bits */
@@ -204,6 +234,9 @@ struct device_domain_info {
 	bool domain_attached;
 	u8 bus;
 	u8 devfn;
+	bool pri_supported;		/* PRE in its scalable-mode entries */
+	u64 pasid_dir;			/* scalable mode: PASID directory */
+	unsigned int pasid_pds;		/* its PDTS */
 };
 
 static struct idrv_domain *to_idrv_domain(struct iommu_domain *domain)
@@ -576,6 +609,9 @@ void idrv_flush_iotlb_domain(struct idrv_unit *u, u16 did)
 
 /* ---- global commands (iommu.c) ---- */
 
+static void qi_flush_pasid_cache(struct idrv_unit *u, u16 did, u64 granu,
+				 u32 pasid);
+
 static void iommu_flush_write_buffer(struct idrv_unit *u)
 {
 	if (!cap_rwbf(u->cap))
@@ -602,6 +638,8 @@ static void iommu_set_root_entry(struct idrv_unit *u)
 		return;
 
 	u->flush_context(u, 0, 0, 0, DMA_CCMD_GLOBAL_INVL);
+	if (u->sm)
+		qi_flush_pasid_cache(u, 0, QI_PC_GLOBAL, 0);
 	u->flush_iotlb(u, 0, 0, 0, DMA_TLB_GLOBAL_FLUSH);
 }
 
@@ -878,6 +916,291 @@ static int copied_tear_down_cb(struct pci_dev *pdev __always_unused, u16 alias, 
 	return 0;
 }
 
+/* ---- scalable mode: PASID tables and scalable-mode context entries ---- */
+
+/*
+ * The model's devices have no PASID capability: intel_pasid_alloc_table()
+ * gives each a one-page directory (max_pasid 2^15, PDTS 2) and only the
+ * RID_PASID (0) entry is ever set up, in the table of directory entry 0.
+ */
+static u64 *pasid_page_alloc(struct idrv_unit *u, u64 *phys)
+{
+	struct idrv_page *pg;
+	void *va;
+
+	pg = kzalloc(sizeof(*pg), GFP_KERNEL);
+	if (!pg)
+		return NULL;
+	va = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!va) {
+		kfree(pg);
+		return NULL;
+	}
+	pg->phys = virt_to_phys(va);
+	list_add_tail(&pg->node, &u->pasid_pages);
+	*phys = pg->phys;
+	return va;
+}
+
+static void pasid_page_free(struct idrv_unit *u, u64 phys)
+{
+	struct idrv_page *pg;
+
+	list_for_each_entry(pg, &u->pasid_pages, node) {
+		if (pg->phys != phys)
+			continue;
+		free_page((unsigned long)phys_to_virt(phys));
+		list_del(&pg->node);
+		kfree(pg);
+		return;
+	}
+}
+
+static int intel_pasid_alloc_table(struct idrv_unit *u,
+				   struct device_domain_info *info)
+{
+	if (info->pasid_dir)
+		return -EEXIST;
+	if (!pasid_page_alloc(u, &info->pasid_dir))
+		return -ENOMEM;
+	info->pasid_pds = IDRV_PASID_PDS;
+	return 0;
+}
+
+static void intel_pasid_free_table(struct idrv_unit *u,
+				   struct device_domain_info *info)
+{
+	u64 *dir;
+	unsigned int i;
+
+	if (!info->pasid_dir)
+		return;
+	dir = phys_to_virt(info->pasid_dir);
+	for (i = 0; i < VTD_PAGE_SIZE / sizeof(*dir); i++)
+		if (dir[i] & PASID_PTE_PRESENT)
+			pasid_page_free(u, dir[i] & VTD_PAGE_MASK);
+	pasid_page_free(u, info->pasid_dir);
+	info->pasid_dir = 0;
+}
+
+/* intel_pasid_get_entry(): the PASID table is allocated on first use. */
+static struct pasid_entry *intel_pasid_get_entry(struct idrv_unit *u,
+						 struct device_domain_info *info,
+						 u32 pasid)
+{
+	u64 *dir = phys_to_virt(info->pasid_dir);
+	unsigned int idx = pasid >> PASID_PDE_SHIFT;
+	struct pasid_entry *entries;
+	u64 phys;
+
+	if (!info->pasid_dir || idx >= VTD_PAGE_SIZE / sizeof(*dir))
+		return NULL;
+	if (!(READ_ONCE(dir[idx]) & PASID_PTE_PRESENT)) {
+		if (!pasid_page_alloc(u, &phys))
+			return NULL;
+		WRITE_ONCE(dir[idx], phys | PASID_PTE_PRESENT);
+	}
+	entries = phys_to_virt(READ_ONCE(dir[idx]) & VTD_PAGE_MASK);
+	return &entries[pasid & PASID_PTE_MASK];
+}
+
+static bool pasid_pte_is_present(struct pasid_entry *pte)
+{
+	return READ_ONCE(pte->val[0]) & PASID_PTE_PRESENT;
+}
+
+static void pasid_clear_entry(struct pasid_entry *pe)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pe->val); i++)
+		WRITE_ONCE(pe->val[i], 0);
+}
+
+static void qi_flush_pasid_cache(struct idrv_unit *u, u16 did, u64 granu,
+				 u32 pasid)
+{
+	struct idrv_qi_desc desc = {};
+
+	desc.qw0 = QI_PC_PASID(pasid) | QI_PC_DID(did) | QI_PC_GRAN(granu) |
+		   QI_PC_TYPE;
+	idrv_qi_submit_sync(u, &desc, 1);
+}
+
+static void qi_flush_piotlb_all(struct idrv_unit *u, u16 did, u32 pasid)
+{
+	struct idrv_qi_desc desc = {};
+
+	desc.qw0 = QI_EIOTLB_PASID(pasid) | QI_EIOTLB_DID(did) |
+		   QI_EIOTLB_GRAN(QI_GRAN_NONG_PASID) | QI_EIOTLB_TYPE;
+	idrv_qi_submit_sync(u, &desc, 1);
+}
+
+/* pasid_flush_caches(): a not-present to present PASID entry. */
+static void pasid_flush_caches(struct idrv_unit *u, u32 pasid, u16 did)
+{
+	if (cap_caching_mode(u->cap)) {
+		qi_flush_pasid_cache(u, did, QI_PC_PASID_SEL, pasid);
+		qi_flush_piotlb_all(u, did, pasid);
+	} else {
+		iommu_flush_write_buffer(u);
+	}
+}
+
+/* intel_pasid_setup_second_level() for IOMMU_NO_PASID. */
+static int intel_pasid_setup_second_level(struct idrv_unit *u,
+					  struct idrv_domain *dom,
+					  struct device_domain_info *info)
+{
+	struct pasid_entry *pte;
+
+	pte = intel_pasid_get_entry(u, info, IOMMU_NO_PASID);
+	if (!pte)
+		return -ENODEV;
+	if (pasid_pte_is_present(pte))
+		return -EBUSY;
+
+	/* pasid_pte_config_second_level(): P last. */
+	pasid_clear_entry(pte);
+	WRITE_ONCE(pte->val[1], (u64)dom->did |
+				(ecap_coherent(u->ecap) ? PASID_PTE_PWSNP : 0));
+	WRITE_ONCE(pte->val[0], (dom->pgd_phys & VTD_PAGE_MASK) |
+				((u64)dom->agaw << 2) |
+				((u64)PASID_ENTRY_PGTT_SL_ONLY << 6));
+	WRITE_ONCE(pte->val[0], READ_ONCE(pte->val[0]) | PASID_PTE_PRESENT);
+
+	pasid_flush_caches(u, IOMMU_NO_PASID, dom->did);
+	return 0;
+}
+
+/* intel_pasid_tear_down_entry() for IOMMU_NO_PASID, second-level entries. */
+static void intel_pasid_tear_down_entry(struct idrv_unit *u,
+					struct device_domain_info *info)
+{
+	struct pasid_entry *pte;
+	u16 did;
+
+	pte = intel_pasid_get_entry(u, info, IOMMU_NO_PASID);
+	if (!pte || !pasid_pte_is_present(pte))
+		return;
+
+	did = READ_ONCE(pte->val[1]) & 0xffff;
+	WRITE_ONCE(pte->val[0], READ_ONCE(pte->val[0]) & ~PASID_PTE_PRESENT);
+	qi_flush_pasid_cache(u, did, QI_PC_PASID_SEL, IOMMU_NO_PASID);
+	u->flush_iotlb(u, did, 0, 0, DMA_TLB_DSI_FLUSH);
+	pasid_clear_entry(pte);
+}
+
+/* context_entry_set_pasid_table(): PDTS, RID_PASID 0, FPD clear, P last. */
+static void context_entry_set_pasid_table(struct context_entry *context,
+					  struct device_domain_info *info)
+{
+	u64 lo = (info->pasid_dir & VTD_PAGE_MASK) | context_pdts(info->pasid_pds);
+
+	context_clear_entry(context);
+	if (info->pri_supported)
+		lo |= CONTEXT_SM_PRE;
+	WRITE_ONCE(context->hi, (u64)IOMMU_NO_PASID);
+	WRITE_ONCE(context->lo, lo);
+	WRITE_ONCE(context->lo, lo | 1);
+}
+
+/* device_pasid_table_setup(): idempotent, tears a copied entry down. */
+static int device_pasid_table_setup(struct idrv_unit *u,
+				    struct device_domain_info *info, u8 bus,
+				    u8 devfn)
+{
+	struct context_entry *context;
+
+	context = iommu_context_addr(u, bus, devfn, 1);
+	if (!context)
+		return -ENOMEM;
+
+	if (context_present(context) && !context_copied(u, bus, devfn))
+		return 0;
+
+	if (context_copied(u, bus, devfn)) {
+		context_clear_present(context);
+		/*
+		 * Which domain ids and PASIDs the copied PASID table used is
+		 * not known: global PASID-cache and IOTLB invalidation.
+		 */
+		u->flush_context(u, 0, PCI_DEVID(bus, devfn), DMA_CCMD_MASK_NOBIT,
+				 DMA_CCMD_DEVICE_INVL);
+		qi_flush_pasid_cache(u, 0, QI_PC_GLOBAL, 0);
+		u->flush_iotlb(u, 0, 0, 0, DMA_TLB_GLOBAL_FLUSH);
+		context_clear_entry(context);
+		clear_context_copied(u, bus, devfn);
+	}
+
+	context_entry_set_pasid_table(context, info);
+
+	if (cap_caching_mode(u->cap)) {
+		u->flush_context(u, 0, PCI_DEVID(bus, devfn), DMA_CCMD_MASK_NOBIT,
+				 DMA_CCMD_DEVICE_INVL);
+		u->flush_iotlb(u, 0, 0, 0, DMA_TLB_DSI_FLUSH);
+	}
+	return 0;
+}
+
+struct sm_ctx_walk {
+	struct idrv_unit *u;
+	struct device_domain_info *info;
+};
+
+/*
+ * pci_pasid_table_setup(): only the device's own requester ids (its own and
+ * its alias quirks). Linux 7.3 skips the aliases a bridge adds
+ * (pdev != dev): in scalable mode they get no context entry.
+ */
+static int pci_pasid_table_setup(struct pci_dev *pdev, u16 alias, void *data)
+{
+	struct sm_ctx_walk *w = data;
+
+	if (&pdev->dev != w->info->dev)
+		return 0;
+	return device_pasid_table_setup(w->u, w->info, PCI_BUS_NUM(alias),
+					alias & 0xff);
+}
+
+static int intel_pasid_setup_sm_context(struct idrv_unit *u,
+					struct device_domain_info *info)
+{
+	struct sm_ctx_walk w = { .u = u, .info = info };
+
+	return pci_for_each_dma_alias(to_pci_dev(info->dev),
+				      pci_pasid_table_setup, &w);
+}
+
+/* device_pasid_table_teardown(): copied entries are hidden and left alone. */
+static int pci_pasid_table_teardown(struct pci_dev *pdev, u16 alias, void *data)
+{
+	struct sm_ctx_walk *w = data;
+	struct context_entry *context;
+	u8 bus = PCI_BUS_NUM(alias), devfn = alias & 0xff;
+
+	if (&pdev->dev != w->info->dev)
+		return 0;
+	context = iommu_context_addr(w->u, bus, devfn, 0);
+	if (!context)
+		return 0;
+	context_clear_present(context);
+	/* intel_context_flush_no_pasid(), scalable mode. */
+	w->u->flush_context(w->u, 0, alias, DMA_CCMD_MASK_NOBIT,
+			    DMA_CCMD_DEVICE_INVL);
+	context_clear_entry(context);
+	return 0;
+}
+
+static void intel_pasid_teardown_sm_context(struct idrv_unit *u,
+					    struct device_domain_info *info)
+{
+	struct sm_ctx_walk w = { .u = u, .info = info };
+
+	pci_for_each_dma_alias(to_pci_dev(info->dev), pci_pasid_table_teardown,
+			       &w);
+}
+
 /* ---- device info, attach, detach ---- */
 
 static struct device_domain_info *get_dev_info(struct idrv_unit *u,
@@ -908,14 +1231,17 @@ static struct device_domain_info *get_dev_info(struct idrv_unit *u,
 	return info;
 }
 
-/* device_block_translation(), legacy mode. */
+/* device_block_translation(). */
 static void device_block_translation(struct device_domain_info *info)
 {
 	if (!info->domain_attached)
 		return;
 
-	pci_for_each_dma_alias(to_pci_dev(info->dev),
-			       domain_context_clear_one_cb, info);
+	if (info->iommu->sm)
+		intel_pasid_tear_down_entry(info->iommu, info);
+	else
+		pci_for_each_dma_alias(to_pci_dev(info->dev),
+				       domain_context_clear_one_cb, info);
 	info->domain_attached = false;
 
 	if (!info->domain)
@@ -946,8 +1272,19 @@ static int __idrv_attach_dev(struct idrv_domain *dom, struct device *dev)
 	pdev = to_pci_dev(dev);
 
 	copied = device_has_copied_alias(u, pdev);
-	if (copied)
+	if (copied && !u->sm)
 		pci_for_each_dma_alias(pdev, copied_tear_down_cb, u);
+
+	/*
+	 * Scalable mode (paging_domain_compatible()): a copied entry gets the
+	 * device's new PASID table. The model runs the setup on every attach
+	 * (it is idempotent), as its alias quirks may come after the probe.
+	 */
+	if (u->sm) {
+		ret = intel_pasid_setup_sm_context(u, info);
+		if (ret)
+			return ret;
+	}
 
 	device_block_translation(info);
 
@@ -956,7 +1293,10 @@ static int __idrv_attach_dev(struct idrv_domain *dom, struct device *dev)
 	list_add(&info->link, &dom->devices);
 	dom->nr_devices++;
 
-	ret = pci_for_each_dma_alias(pdev, domain_context_mapping_cb, dom);
+	if (u->sm)
+		ret = intel_pasid_setup_second_level(u, dom, info);
+	else
+		ret = pci_for_each_dma_alias(pdev, domain_context_mapping_cb, dom);
 	if (ret)
 		device_block_translation(info);
 
@@ -1127,12 +1467,28 @@ int idrv_probe_device(struct idrv_unit *u, struct pci_dev *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct iommu_group *group = dev->iommu_group;
+	struct device_domain_info *info;
 	struct iommu_domain *domain;
 	bool new_default = false;
 	int ret;
 
-	if (!group || !get_dev_info(u, dev))
+	if (!group)
 		return -ENODEV;
+	info = get_dev_info(u, dev);
+	if (!info)
+		return -ENODEV;
+
+	/* Scalable mode: a PASID table, then its context entries if not copied. */
+	if (u->sm) {
+		ret = intel_pasid_alloc_table(u, info);
+		if (ret)
+			return ret;
+		if (!context_copied(u, info->bus, info->devfn)) {
+			ret = intel_pasid_setup_sm_context(u, info);
+			if (ret)
+				return ret;
+		}
+	}
 
 	if (device_has_adopted_alias(u, pdev)) {
 		pr_info("%s: %s: attach deferred (adopted)\n", u->name,
@@ -1185,6 +1541,9 @@ void idrv_release_device(struct idrv_unit *u, struct pci_dev *pdev)
 	info = dev->iommu->priv;
 	if (info) {
 		device_block_translation(info);
+		if (u->sm && !context_copied(u, info->bus, info->devfn))
+			intel_pasid_teardown_sm_context(u, info);
+		intel_pasid_free_table(u, info);
 		dev->iommu->priv = NULL;
 		list_del(&info->node);
 		kfree(info);
@@ -1580,6 +1939,7 @@ struct idrv_unit *idrv_unit_create(struct vtd_model *hw, struct pci_model *pci,
 	if (!u)
 		return NULL;
 	INIT_LIST_HEAD(&u->ctx_pages);
+	INIT_LIST_HEAD(&u->pasid_pages);
 	INIT_LIST_HEAD(&u->domains);
 	INIT_LIST_HEAD(&u->infos);
 	u->hw = hw;
@@ -1680,10 +2040,18 @@ int idrv_unit_boot(struct idrv_unit *u)
 	};
 	enum iommu_lu_boot_state state = IOMMU_LU_UNIT_FRESH;
 	struct iommu_lu_unit *lu;
+	u64 rtaddr;
 	int ret;
 
 	if (u->booted)
 		return -EBUSY;
+
+	/* sm_supported(): the command line asks and the hardware can. */
+	u->sm = u->sm_on && ecap_smts(u->ecap);
+	if (u->sm) {
+		desc.mode = IOMMU_LU_MODE_VTD_SCALABLE;
+		pr_info("%s: scalable mode\n", u->name);
+	}
 
 	intel_iommu_init_qi(u);
 	init_translation_status(u);
@@ -1711,10 +2079,20 @@ int idrv_unit_boot(struct idrv_unit *u)
 			u->name, ret);
 		break;
 	case IOMMU_LU_UNIT_BLOCKED:
-		u->root_entry = phys_to_virt(readq(u->reg + DMAR_RTADDR_REG) &
-					     VTD_PAGE_MASK);
+		rtaddr = readq(u->reg + DMAR_RTADDR_REG);
+		u->root_entry = phys_to_virt(rtaddr & VTD_PAGE_MASK);
 		pr_err("%s: live update handover rejected, DMA blocked\n",
 		       u->name);
+		/*
+		 * The blocking root keeps the previous kernel's table mode, and
+		 * RTADDR.SMT cannot change while translation is on: the unit
+		 * runs in the mode the hardware has until a reset.
+		 */
+		if (!!(rtaddr & DMA_RTADDR_SMT) != u->sm) {
+			u->sm = rtaddr & DMA_RTADDR_SMT;
+			pr_warn("%s: running in %s mode, the table mode translation was left on in\n",
+				u->name, u->sm ? "scalable" : "legacy");
+		}
 		break;
 	default:
 		ret = unit_fresh_root(u);
@@ -1754,6 +2132,11 @@ static void idrv_free_unit(struct idrv_unit *u)
 	struct idrv_page *pg, *ptmp;
 
 	list_for_each_entry_safe(pg, ptmp, &u->ctx_pages, node) {
+		free_page((unsigned long)phys_to_virt(pg->phys));
+		list_del(&pg->node);
+		kfree(pg);
+	}
+	list_for_each_entry_safe(pg, ptmp, &u->pasid_pages, node) {
 		free_page((unsigned long)phys_to_virt(pg->phys));
 		list_del(&pg->node);
 		kfree(pg);
@@ -1899,6 +2282,77 @@ unsigned int idrv_did(struct iommu_domain *domain)
 bool idrv_did_used(struct idrv_unit *u, unsigned int did)
 {
 	return did < u->max_domain_id && test_bit(did, u->domain_ids);
+}
+
+/**
+ * idrv_unit_set_sm() - The intel_iommu=sm_on / sm_off command-line option.
+ * @u: a unit not booted yet.
+ * @on: run the unit in scalable mode if its hardware has ECAP.SMTS.
+ */
+void idrv_unit_set_sm(struct idrv_unit *u, bool on)
+{
+	u->sm_on = on;
+}
+
+/**
+ * idrv_sm() - Whether the unit runs in scalable mode (sm_supported()).
+ * @u: a booted unit.
+ *
+ * Return: true in scalable mode.
+ */
+bool idrv_sm(struct idrv_unit *u)
+{
+	return u->sm;
+}
+
+struct pri_walk {
+	struct idrv_unit *u;
+	struct device *dev;
+	bool on;
+};
+
+static int pri_update_cb(struct pci_dev *pdev, u16 alias, void *data)
+{
+	struct pri_walk *w = data;
+	struct context_entry *context;
+	u64 lo;
+
+	if (&pdev->dev != w->dev)
+		return 0;
+	context = iommu_context_addr(w->u, PCI_BUS_NUM(alias), alias & 0xff, 0);
+	if (!context || !context_present(context))
+		return 0;
+	lo = READ_ONCE(context->lo);
+	WRITE_ONCE(context->lo, w->on ? lo | CONTEXT_SM_PRE : lo & ~CONTEXT_SM_PRE);
+	w->u->flush_context(w->u, 0, alias, DMA_CCMD_MASK_NOBIT,
+			    DMA_CCMD_DEVICE_INVL);
+	return 0;
+}
+
+/**
+ * idrv_set_pri() - A device does page requests (info->pri_supported).
+ * @u: a unit in scalable mode.
+ * @pdev: a device behind it.
+ * @on: set or clear PRE.
+ *
+ * What probing a device with ATS and PRI on a unit with ECAP.PRS does: its
+ * scalable-mode context entries get the page-request enable bit (PRE). The
+ * model has no PRI, so tests call this; present entries are updated in
+ * place, with a device-selective context-cache invalidation.
+ *
+ * Return: 0, -ENODEV (not behind @u), -EINVAL (legacy mode).
+ */
+int idrv_set_pri(struct idrv_unit *u, struct pci_dev *pdev, bool on)
+{
+	struct pri_walk w = { .u = u, .dev = &pdev->dev, .on = on };
+	struct device_domain_info *info = get_dev_info(u, &pdev->dev);
+
+	if (!info)
+		return -ENODEV;
+	if (!u->sm)
+		return -EINVAL;
+	info->pri_supported = on;
+	return pci_for_each_dma_alias(pdev, pri_update_cb, &w);
 }
 
 bool idrv_rid_copied(struct idrv_unit *u, u16 rid)

@@ -3,7 +3,8 @@
  * Userspace model, kind: CUSTOM.
  *
  * A small model of the Intel VT-d IOMMU driver (drivers/iommu/intel, Linux
- * 7.3, legacy mode) patched for iommu-lu, for the userspace test build.
+ * 7.3, legacy and scalable mode) patched for iommu-lu, for the userspace
+ * test build.
  */
 
 /**
@@ -62,8 +63,25 @@
  * old kernel's part by hand for tests without a harness; idrv_unit_destroy()
  * is an orderly teardown that turns the unit off.
  *
- * Not modelled: locking (the tests are single threaded), scalable mode
- * (structure kept: mode field, smts checks), device-TLB/ATS, PASIDs,
+ * Scalable mode (sm_supported(): idrv_unit_set_sm(), the intel_iommu=sm_on
+ * option, before boot, on hardware with ECAP.SMTS), as 7.3 runs it without
+ * first-level support (QEMU 7.2 has none): RTADDR.SMT, root entries whose
+ * lower and upper halves lead to context tables allocated on demand, 32-byte
+ * context entries (P, PDTS, PASID directory, RID_PASID 0, FPD clear, PRE
+ * when idrv_set_pri() says the device does page requests), set up at probe
+ * for the device's own requester ids only (pci_pasid_table_setup() skips
+ * the aliases a bridge adds, so those get no entry in scalable mode); a
+ * one-page PASID directory (PDTS 2) per device and the PASID table of its
+ * RID_PASID entry, which attach fills (PGTT 2, second-level table, AW, DID)
+ * and detach clears, with PASID-cache invalidations as 7.3 issues them; the
+ * invalidation queue with 256-bit descriptors (IQA.DW, ECAP.SMTS alone
+ * decides it, as in the kernel). A copied (adopted) entry gets the device's
+ * new PASID table on its first attach after a device-selective
+ * context-cache, a global PASID-cache and a global IOTLB invalidation. A
+ * unit blocked by iommu-lu keeps the table mode the hardware has.
+ *
+ * Not modelled: locking (the tests are single threaded), device-TLB/ATS,
+ * PASIDs other than RID_PASID, first-level and pass-through domains,
  * superpages, protected memory regions, interrupt remapping, fault
  * reporting beyond the invalidation queue errors.
  */
@@ -100,6 +118,7 @@ struct idrv_qi_desc {
 /* Unit lifecycle. */
 struct idrv_unit *idrv_unit_create(struct vtd_model *hw, struct pci_model *pci,
 				   u64 reg_base);
+void idrv_unit_set_sm(struct idrv_unit *u, bool on);
 int idrv_unit_boot(struct idrv_unit *u);
 void idrv_shutdown(struct idrv_unit *u);
 void idrv_unit_destroy(struct idrv_unit *u);
@@ -141,6 +160,8 @@ bool idrv_qi_enabled(struct idrv_unit *u);
 unsigned int idrv_did(struct iommu_domain *domain);
 bool idrv_did_used(struct idrv_unit *u, unsigned int did);
 bool idrv_rid_copied(struct idrv_unit *u, u16 rid);
+bool idrv_sm(struct idrv_unit *u);
+int idrv_set_pri(struct idrv_unit *u, struct pci_dev *pdev, bool on);
 bool idrv_context_entry(struct idrv_unit *u, u16 rid, u64 *lo, u64 *hi);
 unsigned int idrv_context_tables(struct idrv_unit *u, u64 *phys,
 				 unsigned int max);

@@ -15,6 +15,7 @@
 struct kho_model_state kho_model = { .enabled = true };
 int kho_model_fail_nth;
 unsigned long kho_model_calls;
+void (*kho_model_hook)(int op);
 
 struct subtree {
 	struct subtree *next;
@@ -81,6 +82,15 @@ static void log_call(int op, u64 phys, unsigned long nr, int ret)
 		call_log_cap = cap;
 	}
 	call_log[call_log_len++] = (struct kho_call){ op, phys, nr, ret };
+}
+
+/* A test's stop point; called without kho_lock. */
+static void kho_hook(int op)
+{
+	void (*hook)(int op) = __atomic_load_n(&kho_model_hook, __ATOMIC_RELAXED);
+
+	if (hook)
+		hook(op);
 }
 
 /* Count a call; true if failure injection says this one fails. */
@@ -185,6 +195,7 @@ int kho_preserve_pages(struct page *page, unsigned long nr)
 	u64 phys = PFN_PHYS(start_pfn);
 	int err = 0;
 
+	kho_hook(KHO_OP_PRESERVE_PAGES);
 	pthread_mutex_lock(&kho_lock);
 	ensure_arrays();
 	if (kho_call_begin(true)) {
@@ -217,6 +228,7 @@ void kho_unpreserve_pages(struct page *page, unsigned long nr)
 	u64 phys = PFN_PHYS(start_pfn);
 	int ret = 0;
 
+	kho_hook(KHO_OP_UNPRESERVE_PAGES);
 	pthread_mutex_lock(&kho_lock);
 	ensure_arrays();
 	kho_call_begin(false);
@@ -242,6 +254,7 @@ void *kho_alloc_preserve(size_t size)
 	u64 phys = 0;
 	int err = 0;
 
+	kho_hook(KHO_OP_ALLOC_PRESERVE);
 	pthread_mutex_lock(&kho_lock);
 	ensure_arrays();
 	if (kho_call_begin(true))
@@ -274,6 +287,7 @@ void kho_unpreserve_free(void *mem)
 		return;
 	phys = virt_to_phys(mem);
 	order = physmem_page_order(phys);
+	kho_hook(KHO_OP_UNPRESERVE_FREE);
 	pthread_mutex_lock(&kho_lock);
 	ensure_arrays();
 	kho_call_begin(false);
@@ -291,6 +305,7 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr)
 	unsigned long pfn = start_pfn;
 	int err = 0;
 
+	kho_hook(KHO_OP_RESTORE_PAGES);
 	pthread_mutex_lock(&kho_lock);
 	ensure_arrays();
 	if (kho_call_begin(true)) {
@@ -329,6 +344,7 @@ void kho_restore_free(void *mem)
 		return;
 	phys = virt_to_phys(mem);
 	idx = PAGE_IDX(phys);
+	kho_hook(KHO_OP_RESTORE_FREE);
 	pthread_mutex_lock(&kho_lock);
 	ensure_arrays();
 	kho_call_begin(false);
@@ -350,6 +366,7 @@ int kho_add_subtree(const char *name, void *blob, size_t size)
 	struct subtree *t;
 	int err = 0;
 
+	kho_hook(KHO_OP_ADD_SUBTREE);
 	pthread_mutex_lock(&kho_lock);
 	ensure_arrays();
 	if (kho_call_begin(true)) {
@@ -390,6 +407,7 @@ void kho_remove_subtree(void *blob)
 	struct subtree **pp, *t;
 	int ret = -ENOENT;
 
+	kho_hook(KHO_OP_REMOVE_SUBTREE);
 	pthread_mutex_lock(&kho_lock);
 	kho_call_begin(false);
 	for (pp = &out_trees; (t = *pp); pp = &t->next) {
@@ -410,6 +428,7 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
 	struct subtree *t = NULL;
 	int err = 0;
 
+	kho_hook(KHO_OP_RETRIEVE_SUBTREE);
 	pthread_mutex_lock(&kho_lock);
 	if (kho_call_begin(true)) {
 		err = -ENOMEM;

@@ -33,6 +33,10 @@
  * retrieve_subtree, restore_pages) fail with -ENOMEM / NULL, once.
  * kho_model_calls counts every KHO call but kho_is_enabled()/is_kho_boot().
  * Every call is logged (kho_model_log()). Thread-safe.
+ *
+ * Stop points: when kho_model_hook is set, every counted KHO call calls it
+ * with its &enum kho_model_op first, before the model's lock is taken, so a
+ * test can pause the thread or longjmp() out of it there.
  */
 #ifndef _MODEL_KHO_H
 #define _MODEL_KHO_H
@@ -67,6 +71,7 @@ struct kho_model_state {
 extern struct kho_model_state kho_model;
 extern int kho_model_fail_nth;
 extern unsigned long kho_model_calls;
+extern void (*kho_model_hook)(int op);
 
 /* The call log; valid until the next KHO call or kho_model_log_clear(). */
 const struct kho_call *kho_model_log(size_t *n);

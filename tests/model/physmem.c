@@ -188,6 +188,27 @@ u64 physmem_alloc_scratch_page(void)
 	return alloc_in(0, SCRATCH_PAGES, &pm_scratch_cursor, 0);
 }
 
+bool physmem_claim_page(u64 phys)
+{
+	size_t idx;
+	bool ok;
+
+	if (!physmem_valid(phys, PAGE_SIZE) || phys % PAGE_SIZE)
+		return false;
+	idx = (phys - PHYSMEM_BASE) >> PAGE_SHIFT;
+	if (idx < SCRATCH_PAGES)
+		return false;
+	pthread_mutex_lock(&pm_lock);
+	ok = pm_pages[idx].state == PHYSMEM_PAGE_FREE;
+	if (ok) {
+		pm_pages[idx] = (struct page){ .state = PHYSMEM_PAGE_USED };
+		memset(pm_mem + (idx << PAGE_SHIFT), 0, PAGE_SIZE);
+		pm_used++;
+	}
+	pthread_mutex_unlock(&pm_lock);
+	return ok;
+}
+
 void physmem_free_pages(u64 phys, unsigned int order)
 {
 	size_t idx = page_idx(phys, "free"), n = (size_t)1 << order, i;

@@ -56,6 +56,13 @@ bool physmem_valid(u64 phys, size_t len);
 u64 physmem_alloc_page(void);			/* 0 on failure */
 u64 physmem_alloc_pages(unsigned int order);	/* naturally aligned */
 u64 physmem_alloc_scratch_page(void);
+/*
+ * Test hook: allocate the page at @phys (zeroed), for tests that must place
+ * content at a given address (a fuzzed handover). False when @phys is not a
+ * free, page-aligned page outside the scratch area. Not counted by the
+ * allocation failure injection.
+ */
+bool physmem_claim_page(u64 phys);
 void physmem_free_page(u64 phys);
 void physmem_free_pages(u64 phys, unsigned int order);
 /* Order @phys was allocated with, if it heads an allocation (else 0). */

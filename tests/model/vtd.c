@@ -4,7 +4,8 @@
  *
  * Models one Intel VT-d DMA-remapping unit: its register file (through the
  * MMIO shim), global commands, register-based and queued invalidation, the
- * context cache and IOTLB, fault recording and the legacy-mode DMA walk.
+ * context cache, PASID cache and IOTLB, fault recording and the DMA walk in
+ * legacy and scalable mode.
  * See the DOC block in vtd.h for what is modelled and how strictly.
  *
  * Independent of the backend under test: written from the VT-d layout and
@@ -40,6 +41,12 @@
 #define VTDM_CTX_AW_MASK	7ULL
 #define VTDM_CTX_TT_MASK	(3ULL << VTDM_CTX_TT_SHIFT)
 
+/* Scalable mode: PASID directory and table geometry. */
+#define VTDM_PDE_SHIFT		6	/* PASIDs per PASID table: 64 */
+#define VTDM_PE_SIZE		64
+#define VTDM_PE_AW_MASK		7ULL
+#define VTDM_PE_PGTT_MASK	7ULL
+
 /* Second-level entries: ignored high bits, reserved low bits per level. */
 #define VTDM_SL_IGN		0xbff0000000000000ULL	/* 63, 61:52; 62 is TM */
 #define VTDM_SL_RSVD_LARGE_2M	0x1ff000ULL		/* address bits 20:12 */
@@ -67,6 +74,29 @@ struct vtdm_cc_ent {
 	bool valid;
 	u64 root_lo, root_hi;
 	u64 ce_lo, ce_hi;
+};
+
+/* PASID cache: the RID_PASID entry one requester id used (scalable mode). */
+struct vtdm_pc_ent {
+	bool valid;
+	u32 pasid;
+	u16 did;
+	bool pde_fpd;		/* FPD of the PASID directory entry */
+	u64 pe[2];		/* PASID entry val[0], val[1] */
+};
+
+/*
+ * What a translation needs from the context (legacy) or the context and
+ * RID_PASID entry (scalable): the table to walk, its AW and domain id.
+ */
+struct vtdm_ctx {
+	u64 ce[2];
+	u64 pe[2];
+	bool fpd;
+	bool pt;		/* pass-through */
+	u64 table;
+	unsigned int aw;
+	u16 did;
 };
 
 struct vtdm_iotlb_ent {
@@ -108,6 +138,8 @@ struct vtd_model {
 	/* caches */
 	struct vtdm_cc_ent *cc[256];	/* per bus, allocated on first use */
 	u32 cc_count;
+	struct vtdm_pc_ent *pc[256];	/* per bus, allocated on first use */
+	u32 pc_count;
 	struct vtdm_iotlb_ent iotlb_ents[VTDM_IOTLB_MAX];
 	u32 iotlb_count;
 
@@ -291,9 +323,49 @@ static void vtdm_iotlb_drop_pages(struct vtd_model *m, u16 did, u64 addr, unsign
 	}
 }
 
+static struct vtdm_pc_ent *vtdm_pc_slot(struct vtd_model *m, u16 rid, bool alloc)
+{
+	struct vtdm_pc_ent **bus = &m->pc[rid >> 8];
+
+	if (!*bus) {
+		if (!alloc)
+			return NULL;
+		*bus = calloc(256, sizeof(**bus));
+		if (!*bus)
+			return NULL;
+	}
+	return &(*bus)[rid & 0xff];
+}
+
+/*
+ * PASID cache. @gran: %VTDM_QI_PC_GLOBAL, %VTDM_QI_PC_DOMAIN (every PASID of
+ * @did) or %VTDM_QI_PC_PASID (@pasid of @did).
+ */
+static void vtdm_pc_drop(struct vtd_model *m, unsigned int gran, u16 did, u32 pasid)
+{
+	unsigned int bus, devfn;
+
+	for (bus = 0; bus < 256; bus++) {
+		if (!m->pc[bus])
+			continue;
+		for (devfn = 0; devfn < 256; devfn++) {
+			struct vtdm_pc_ent *p = &m->pc[bus][devfn];
+
+			if (!p->valid)
+				continue;
+			if (gran != VTDM_QI_PC_GLOBAL &&
+			    (p->did != did || (gran == VTDM_QI_PC_PASID && p->pasid != pasid)))
+				continue;
+			p->valid = false;
+			m->pc_count--;
+		}
+	}
+}
+
 static void vtdm_drop_caches(struct vtd_model *m)
 {
 	vtdm_cc_drop_all(m);
+	vtdm_pc_drop(m, VTDM_QI_PC_GLOBAL, 0, 0);
 	m->iotlb_count = 0;
 }
 
@@ -306,7 +378,11 @@ static void vtdm_cc_invalidate(struct vtd_model *m, unsigned int gran, u16 did, 
 		m->stats.cc_inv_global++;
 		break;
 	case 2:
-		vtdm_cc_drop_did(m, did);
+		/* Scalable-mode context entries carry no domain id. */
+		if (m->root_smt)
+			vtdm_cc_drop_all(m);
+		else
+			vtdm_cc_drop_did(m, did);
 		m->stats.cc_inv_domain++;
 		break;
 	case 3:
@@ -332,6 +408,23 @@ static void vtdm_iotlb_invalidate(struct vtd_model *m, unsigned int gran, u16 di
 	case 3:
 		vtdm_iotlb_drop_pages(m, did, addr, am);
 		m->stats.iotlb_inv_page++;
+		break;
+	}
+}
+
+/* PASID-cache invalidation; @gran as in the descriptor (2 is reserved). */
+static void vtdm_pc_invalidate(struct vtd_model *m, unsigned int gran, u16 did, u32 pasid)
+{
+	vtdm_pc_drop(m, gran, did, pasid);
+	switch (gran) {
+	case VTDM_QI_PC_GLOBAL:
+		m->stats.pc_inv_global++;
+		break;
+	case VTDM_QI_PC_DOMAIN:
+		m->stats.pc_inv_domain++;
+		break;
+	case VTDM_QI_PC_PASID:
+		m->stats.pc_inv_pasid++;
 		break;
 	}
 }
@@ -394,8 +487,6 @@ static void vtdm_fault(struct vtd_model *m, u16 rid, u64 iova, u8 reason, bool w
 		m->stats.faults_dropped++;
 	}
 
-	if (reason > VTDM_FR_CONTEXT_ENTRY_TT)	/* model-only reason */
-		return;
 	/* One fault recording register, handled as QEMU does. */
 	if (pre & VTDM_FSTS_PFO)
 		return;
@@ -412,35 +503,35 @@ static void vtdm_fault(struct vtd_model *m, u16 rid, u64 iova, u8 reason, bool w
 	vtdm_fault_event(m, pre);
 }
 
-/* ---- the DMA walk (legacy mode) ---------------------------------------- */
+/* ---- the DMA walk ------------------------------------------------------ */
+
+static void vtdm_cc_fill(struct vtd_model *m, u16 rid, const u64 *re, const u64 *ce)
+{
+	struct vtdm_cc_ent *c = vtdm_cc_slot(m, rid, true);
+
+	if (!c)
+		return;
+	if (!c->valid)
+		m->cc_count++;
+	c->valid = true;
+	c->root_lo = re[0];
+	c->root_hi = re[1];
+	c->ce_lo = ce[0];
+	c->ce_hi = ce[1];
+}
 
 /*
- * Find the context entry for @rid: from the context cache, else from memory
- * (root entry, context entry) with QEMU 7.2's checks, caching a valid one.
- * Returns 0 or a fault reason; *@fpd is the entry's FPD when it was read.
- *
- * Scalable mode (a later issue) plugs in here: root lo/hi halves per devfn
- * half, 32-byte context entries, then the RID_PASID entry.
+ * Legacy mode: the context entry for @rid from memory (root entry, context
+ * entry) with QEMU 7.2's checks. Returns 0 or a fault reason; @x->fpd is the
+ * entry's FPD when it was read.
  */
-static u8 vtdm_context(struct vtd_model *m, u16 rid, u64 *ce_lo, u64 *ce_hi, bool *fpd)
+static u8 vtdm_legacy_context(struct vtd_model *m, u16 rid, u64 *re, struct vtdm_ctx *x)
 {
-	struct vtdm_cc_ent *c = vtdm_cc_slot(m, rid, false);
 	u64 above_haw = ~m->haw_mask;
 	unsigned int aw, tt;
-	u64 re[2], ce[2];
+	u64 *ce = x->ce;
 	u16 did;
 
-	*fpd = false;
-	if (c && c->valid) {
-		m->stats.cc_hits++;
-		*ce_lo = c->ce_lo;
-		*ce_hi = c->ce_hi;
-		*fpd = c->ce_lo & VTDM_CTX_FPD;
-		return 0;
-	}
-
-	if (!vtdm_mem_read(m->root + (u64)(rid >> 8) * 16, re, 2))
-		return VTDM_FR_ROOT_TABLE_INV;
 	if (!(re[0] & VTDM_ROOT_P))
 		return VTDM_FR_ROOT_ENTRY_P;
 	if (re[1] || (re[0] & (VTDM_ROOT_RSVD_LO | above_haw)))
@@ -448,7 +539,7 @@ static u8 vtdm_context(struct vtd_model *m, u16 rid, u64 *ce_lo, u64 *ce_hi, boo
 
 	if (!vtdm_mem_read((re[0] & VTDM_PAGE_MASK) + (u64)(rid & 0xff) * 16, ce, 2))
 		return VTDM_FR_CONTEXT_TABLE_INV;
-	*fpd = ce[0] & VTDM_CTX_FPD;
+	x->fpd = ce[0] & VTDM_CTX_FPD;
 	if (!(ce[0] & VTDM_CTX_P))
 		return VTDM_FR_CONTEXT_ENTRY_P;
 	did = vtdm_ce_did(ce[1]);
@@ -465,19 +556,153 @@ static u8 vtdm_context(struct vtd_model *m, u16 rid, u64 *ce_lo, u64 *ce_hi, boo
 		return VTDM_FR_CONTEXT_ENTRY_INV;
 	if (did == 0 && (m->cap & VTDM_CAP_CM))
 		vtdm_err(m, err_did0_cm);
+	return 0;
+}
 
-	c = vtdm_cc_slot(m, rid, true);
-	if (c) {
-		if (!c->valid)
-			m->cc_count++;
-		c->valid = true;
-		c->root_lo = re[0];
-		c->root_hi = re[1];
-		c->ce_lo = ce[0];
-		c->ce_hi = ce[1];
+/* Scalable mode: the 32-byte context entry of @rid, in the lower or upper table. */
+static u8 vtdm_sm_context(struct vtd_model *m, u16 rid, u64 *re, struct vtdm_ctx *x)
+{
+	unsigned int devfn = rid & 0xff;
+	u64 rsvd = VTDM_ROOT_RSVD_LO | ~m->haw_mask;
+	u64 half = devfn < 0x80 ? re[0] : re[1];
+	u64 ce[4];
+
+	if (!(half & VTDM_ROOT_P))
+		return VTDM_FR_ROOT_ENTRY_P;
+	/* QEMU checks both halves, whichever the request uses. */
+	if ((re[0] & rsvd) || (re[1] & rsvd))
+		return VTDM_FR_ROOT_ENTRY_RSVD;
+
+	if (!vtdm_mem_read((half & VTDM_PAGE_MASK) + (u64)(devfn & 0x7f) * 32, ce, 4))
+		return VTDM_FR_CONTEXT_TABLE_INV;
+	x->ce[0] = ce[0];
+	x->ce[1] = ce[1];
+	x->fpd = ce[0] & VTDM_SMCTX_FPD;
+	if (!(ce[0] & VTDM_SMCTX_P))
+		return VTDM_FR_CONTEXT_ENTRY_P;
+	if ((ce[0] & (VTDM_SMCTX_RSVD_LO | ~m->haw_mask)) ||
+	    (ce[1] & VTDM_SMCTX_RSVD_HI) || ce[2] || ce[3])
+		return VTDM_FR_CONTEXT_ENTRY_RSVD;
+	return 0;
+}
+
+/*
+ * Scalable mode: the RID_PASID entry of the context entry in @x, from the
+ * PASID cache or from memory (directory entry, then table entry) with the
+ * checks of QEMU 7.2's vtd_ce_get_rid2pasid_entry(); a good one is cached.
+ * Returns 0 or a fault reason; FPD of the directory and PASID entries is
+ * ORed into @x->fpd.
+ */
+static u8 vtdm_sm_pasid(struct vtd_model *m, u16 rid, struct vtdm_ctx *x)
+{
+	u32 pasid = x->ce[1] & VTDM_SMCTX_RID2PASID;
+	unsigned int pdts = (x->ce[0] >> VTDM_SMCTX_PDTS_SHIFT) & 7;
+	struct vtdm_pc_ent *p = vtdm_pc_slot(m, rid, false);
+	unsigned int pgtt, aw;
+	u64 pde, pe[8];
+
+	if (p && p->valid && p->pasid == pasid) {
+		m->stats.pc_hits++;
+		x->fpd |= p->pde_fpd || (p->pe[0] & VTDM_PE_FPD);
+		x->pe[0] = p->pe[0];
+		x->pe[1] = p->pe[1];
+		return 0;
 	}
-	*ce_lo = ce[0];
-	*ce_hi = ce[1];
+
+	/* Stricter than QEMU 7.2: a PASID beyond the directory's size. */
+	if ((pasid >> VTDM_PDE_SHIFT) >= (1U << (pdts + 7)))
+		return VTDM_FR_PASID_TABLE_INV;
+	if (!vtdm_mem_read((x->ce[0] & VTDM_PAGE_MASK) + (u64)(pasid >> VTDM_PDE_SHIFT) * 8,
+			   &pde, 1))
+		return VTDM_FR_PASID_TABLE_INV;
+	x->fpd |= pde & VTDM_PDE_FPD;
+	if (!(pde & VTDM_PDE_P))
+		return VTDM_FR_PASID_TABLE_INV;
+	if (!vtdm_mem_read((pde & VTDM_PAGE_MASK) +
+			   (u64)(pasid & ((1U << VTDM_PDE_SHIFT) - 1)) * VTDM_PE_SIZE, pe, 8))
+		return VTDM_FR_PASID_TABLE_INV;
+	x->fpd |= pe[0] & VTDM_PE_FPD;
+	pgtt = (pe[0] >> VTDM_PE_PGTT_SHIFT) & VTDM_PE_PGTT_MASK;
+	aw = (pe[0] >> VTDM_PE_AW_SHIFT) & VTDM_PE_AW_MASK;
+	/* First-level and nested need ECAP.FLTS/NEST, which the model lacks. */
+	if (pgtt != VTDM_PE_PGTT_SL &&
+	    !(pgtt == VTDM_PE_PGTT_PT && (m->ecap & VTDM_ECAP_PT)))
+		return VTDM_FR_PASID_TABLE_INV;
+	if (!(m->cfg.sagaw & BIT(aw)))
+		return VTDM_FR_PASID_TABLE_INV;
+	if (!(pe[0] & VTDM_PE_P))
+		return VTDM_FR_PASID_TABLE_INV;
+	if ((pe[1] & VTDM_PE_DID_MASK) == 0 && (m->cap & VTDM_CAP_CM))
+		vtdm_err(m, err_did0_cm);
+
+	p = vtdm_pc_slot(m, rid, true);
+	if (p) {
+		if (!p->valid)
+			m->pc_count++;
+		p->valid = true;
+		p->pasid = pasid;
+		p->did = pe[1] & VTDM_PE_DID_MASK;
+		p->pde_fpd = pde & VTDM_PDE_FPD;
+		p->pe[0] = pe[0];
+		p->pe[1] = pe[1];
+	}
+	x->pe[0] = pe[0];
+	x->pe[1] = pe[1];
+	return 0;
+}
+
+/*
+ * Find what translating for @rid needs: the context entry from the context
+ * cache or from memory (a valid one is cached, in scalable mode only once
+ * its RID_PASID entry checked out, as QEMU does), then in scalable mode the
+ * RID_PASID entry. Returns 0 or a fault reason; @x->fpd is valid whenever
+ * the entries carrying it were read.
+ */
+static u8 vtdm_context(struct vtd_model *m, u16 rid, struct vtdm_ctx *x)
+{
+	struct vtdm_cc_ent *c = vtdm_cc_slot(m, rid, false);
+	u64 re[2];
+	u8 reason;
+
+	memset(x, 0, sizeof(*x));
+	if (c && c->valid) {
+		m->stats.cc_hits++;
+		x->ce[0] = c->ce_lo;
+		x->ce[1] = c->ce_hi;
+		x->fpd = c->ce_lo & VTDM_CTX_FPD;	/* bit 1 in both modes */
+		if (m->root_smt) {
+			reason = vtdm_sm_pasid(m, rid, x);
+			if (reason)
+				return reason;
+		}
+	} else {
+		if (!vtdm_mem_read(m->root + (u64)(rid >> 8) * 16, re, 2))
+			return VTDM_FR_ROOT_TABLE_INV;
+		if (m->root_smt) {
+			reason = vtdm_sm_context(m, rid, re, x);
+			if (!reason)
+				reason = vtdm_sm_pasid(m, rid, x);
+		} else {
+			reason = vtdm_legacy_context(m, rid, re, x);
+		}
+		if (reason)
+			return reason;
+		vtdm_cc_fill(m, rid, re, x->ce);
+	}
+
+	if (m->root_smt) {
+		x->pt = ((x->pe[0] >> VTDM_PE_PGTT_SHIFT) & VTDM_PE_PGTT_MASK) ==
+			VTDM_PE_PGTT_PT;
+		x->table = x->pe[0] & VTDM_PAGE_MASK & m->haw_mask;
+		x->aw = (x->pe[0] >> VTDM_PE_AW_SHIFT) & VTDM_PE_AW_MASK;
+		x->did = x->pe[1] & VTDM_PE_DID_MASK;
+	} else {
+		x->pt = ((x->ce[0] & VTDM_CTX_TT_MASK) >> VTDM_CTX_TT_SHIFT) ==
+			VTDM_CTX_TT_PT;
+		x->table = x->ce[0] & VTDM_PAGE_MASK & m->haw_mask;
+		x->aw = x->ce[1] & VTDM_CTX_AW_MASK;
+		x->did = vtdm_ce_did(x->ce[1]);
+	}
 	return 0;
 }
 
@@ -498,15 +723,14 @@ static u64 vtdm_sl_rsvd(const struct vtd_model *m, u64 pte, unsigned int level)
 	}
 }
 
-/* Walk the second-level table of a multi-level context; fills @e on success. */
-static u8 vtdm_walk(struct vtd_model *m, u64 ce_lo, u64 ce_hi, u64 iova, bool write,
+/* Walk the second-level table of @x; fills @e on success. */
+static u8 vtdm_walk(struct vtd_model *m, const struct vtdm_ctx *x, u64 iova, bool write,
 		    struct vtdm_iotlb_ent *e)
 {
-	unsigned int aw = ce_hi & VTDM_CTX_AW_MASK;
-	unsigned int top = aw + 2, level = top;
-	unsigned int width = 30 + 9 * aw;
+	unsigned int top = x->aw + 2, level = top;
+	unsigned int width = 30 + 9 * x->aw;
 	u64 need = write ? VTDM_PTE_W : VTDM_PTE_R;
-	u64 table = ce_lo & VTDM_PAGE_MASK & m->haw_mask;
+	u64 table = x->table;
 	bool r = true, w = true;
 
 	if (width > m->cfg.haw)
@@ -545,18 +769,13 @@ static u8 vtdm_walk(struct vtd_model *m, u64 ce_lo, u64 ce_hi, u64 iova, bool wr
 static int vtdm_translate_locked(struct vtd_model *m, u16 rid, u64 iova, bool write, u64 *phys)
 {
 	struct vtdm_iotlb_ent *hit, e = { 0 };
-	u64 ce_lo = 0, ce_hi = 0;
-	bool fpd = false;
+	struct vtdm_ctx x;
 	u8 reason;
 
 	m->stats.translations++;
 	if (!(m->gsts & VTDM_GSTS_TES)) {
 		*phys = iova;
 		return 0;
-	}
-	if (m->root_smt) {
-		vtdm_fault(m, rid, iova, VTDM_FR_SM_UNMODELLED, write, false);
-		return -EFAULT;
 	}
 
 	hit = vtdm_iotlb_find(m, rid, iova);
@@ -571,25 +790,25 @@ static int vtdm_translate_locked(struct vtd_model *m, u16 rid, u64 iova, bool wr
 		return 0;
 	}
 
-	reason = vtdm_context(m, rid, &ce_lo, &ce_hi, &fpd);
+	reason = vtdm_context(m, rid, &x);
 	if (reason)
 		goto fault;
-	if (((ce_lo & VTDM_CTX_TT_MASK) >> VTDM_CTX_TT_SHIFT) == VTDM_CTX_TT_PT) {
+	if (x.pt) {
 		*phys = iova;
 		return 0;
 	}
-	reason = vtdm_walk(m, ce_lo, ce_hi, iova, write, &e);
+	reason = vtdm_walk(m, &x, iova, write, &e);
 	if (reason)
 		goto fault;
 	e.rid = rid;
-	e.did = vtdm_ce_did(ce_hi);
-	e.fpd = fpd;
+	e.did = x.did;
+	e.fpd = x.fpd;
 	vtdm_iotlb_insert(m, &e);
 	*phys = e.phys | (iova & ((1ULL << vtdm_level_shift(e.level)) - 1));
 	return 0;
 
 fault:
-	vtdm_fault(m, rid, iova, reason, write, fpd);
+	vtdm_fault(m, rid, iova, reason, write, x.fpd);
 	return -EFAULT;
 }
 
@@ -649,6 +868,12 @@ static bool vtdm_qi_one(struct vtd_model *m, const u64 *q)
 	bool bad = false;
 
 	m->iq_last_type = type;
+	/* Scalable mode takes 256-bit descriptors only. */
+	if (m->root_smt && !m->iq_dw) {
+		vtdm_iqe(m, VTDM_IQEI_WIDTH);
+		vtdm_err(m, err_qi_width);
+		return false;
+	}
 	if (type == 0 || type >= VTDM_QI_NR_TYPES) {
 		vtdm_iqe(m, VTDM_IQEI_TYPE);
 		vtdm_err(m, err_qi_bad_desc);
@@ -693,8 +918,9 @@ static bool vtdm_qi_one(struct vtd_model *m, const u64 *q)
 			break;
 		goto pasid;
 	case VTDM_QI_PASID_CACHE:
-		if (bad || (q[0] & VTDM_QI_PASID_RSVD0) || q[1])
+		if (bad || (q[0] & VTDM_QI_PASID_RSVD0) || q[1] || gran == 2)
 			break;
+		vtdm_pc_invalidate(m, gran, did, (q[0] >> VTDM_QI_PC_PASID_SHIFT) & 0xfffff);
 		goto pasid;
 	}
 	vtdm_iqe(m, VTDM_IQEI_RSVD);
@@ -703,8 +929,9 @@ static bool vtdm_qi_one(struct vtd_model *m, const u64 *q)
 
 pasid:
 	/*
-	 * PASID-tagged caches only exist in scalable mode (not modelled yet);
-	 * in legacy mode these do not drop second-level IOTLB entries.
+	 * PASID-tagged caches only exist in scalable mode. A PASID-based IOTLB
+	 * descriptor drops nothing: the model's second-level IOTLB entries are
+	 * tagged by domain id and dropped by IOTLB descriptors (type 2).
 	 */
 	if (!(m->ecap & VTDM_ECAP_SMTS))
 		vtdm_err(m, err_pasid_desc_legacy);
@@ -1296,8 +1523,10 @@ void vtd_model_destroy(struct vtd_model *m)
 	if (!m)
 		return;
 	shim_mmio_unregister(m->regs);
-	for (bus = 0; bus < 256; bus++)
+	for (bus = 0; bus < 256; bus++) {
 		free(m->cc[bus]);
+		free(m->pc[bus]);
+	}
 	free(m->faults);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
@@ -1468,7 +1697,7 @@ const char *vtd_model_fault_name(u8 reason)
 	case VTDM_FR_CONTEXT_ENTRY_RSVD:	return "context entry reserved bits";
 	case VTDM_FR_PAGING_ENTRY_RSVD:		return "paging entry reserved bits";
 	case VTDM_FR_CONTEXT_ENTRY_TT:		return "translation type blocked";
-	case VTDM_FR_SM_UNMODELLED:		return "scalable mode not modelled";
+	case VTDM_FR_PASID_TABLE_INV:		return "PASID table entry invalid";
 	default:				return "unknown";
 	}
 }
@@ -1483,6 +1712,7 @@ void vtd_model_stats(struct vtd_model *m, struct vtd_model_stats *out)
 	pthread_mutex_lock(&m->lock);
 	m->stats.cc_entries = m->cc_count;
 	m->stats.iotlb_entries = m->iotlb_count;
+	m->stats.pc_entries = m->pc_count;
 	*out = m->stats;
 	pthread_mutex_unlock(&m->lock);
 }

@@ -4,9 +4,11 @@
  *
  * An Intel VT-d DMA-remapping unit (one DRHD) as the framework's VT-d
  * backend sees it: the MMIO register file, register-based and queued
- * invalidation, a context cache and an IOTLB that really go stale, and the
- * legacy-mode DMA walk (root table, context table, second-level page table)
- * with QEMU 7.2's validity checks and the VT-d fault reason codes.
+ * invalidation, a context cache, a PASID cache and an IOTLB that really go
+ * stale, and the DMA walk in legacy mode (root table, context table,
+ * second-level page table) and scalable mode (root table, lower or upper
+ * context table, PASID directory, PASID table, second-level page table) with
+ * QEMU 7.2's validity checks and the VT-d fault reason codes.
  */
 
 /**
@@ -46,7 +48,9 @@
  *   descriptor (QEMU's rule).
  * - Context cache: keyed by requester id, filled with the root and context
  *   entries on the first successful translation; invalidated per
- *   granularity (global, domain, device with function mask).
+ *   granularity (global, domain, device with function mask). In scalable
+ *   mode a domain-selective invalidation drops every entry, as on QEMU (the
+ *   context entry carries no domain id there).
  * - IOTLB: entries tagged with requester id, domain id, page and level and
  *   looked up by requester id and page *before* the context is consulted,
  *   as QEMU does: an IOTLB entry outlives a context-cache invalidation until
@@ -57,11 +61,29 @@
  *   (vtd_model_faults()); the single fault recording register, FSTS.PPF,
  *   PFO and FRI behave as on QEMU. Root-level, context-table and reserved
  *   root/context faults are not "qualified" and are recorded even with FPD.
- * - Scalable mode is not modelled yet: with RTADDR.SMT latched every
- *   translation fails with %VTDM_FR_SM_UNMODELLED. The 256-bit descriptor
- *   format (IQA.DW, only with ECAP.SMTS) is decoded already. PASID-based
- *   descriptors (types 6, 7) are accepted and counted but drop nothing: in
- *   legacy mode they do not touch the second-level IOTLB.
+ * - Scalable mode (RTADDR.SMT latched, only with ECAP.SMTS): the root entry's
+ *   lo and hi point at the lower (devfn 0..127) and upper (128..255) context
+ *   tables, each of 128 32-byte entries indexed by devfn & 0x7f whose upper
+ *   128 bits must be zero; the context entry leads to a PASID directory
+ *   (2^(PDTS + 7) entries) and from it to the PASID table entry of its
+ *   RID_PASID, which must be present with PGTT 2 (second-level walk, the
+ *   legacy format, AW and DID from the PASID entry) or 4 (pass-through, with
+ *   ECAP.PT). QEMU 7.2's reserved-bit checks apply to both root halves and
+ *   to the context entry; a bad PASID directory or table entry is fault
+ *   0x58 (%VTDM_FR_PASID_TABLE_INV), which FPD does not suppress. FPD is
+ *   the OR of the context, PASID directory and PASID entry bits. The model
+ *   is stricter than QEMU 7.2 in three places, each a real VT-d rule: PGTT
+ *   1 and 3 fault (no ECAP.FLTS/NEST is advertised), a RID_PASID beyond the
+ *   directory size faults, and every queued descriptor must be 256 bits
+ *   wide (IQA.DW) while SMT is latched (IQE, %VTDM_IQEI_WIDTH).
+ * - PASID cache: the RID_PASID entry a translation used is cached per
+ *   requester id (with its directory entry's FPD) and used until a
+ *   PASID-cache invalidation descriptor (type 7: global, domain- or
+ *   PASID-selective) drops it; context-cache and IOTLB invalidations leave
+ *   it alone, so a PASID entry changed without one really goes stale.
+ *   SRTP and TE changes drop it with the other caches. PASID-based IOTLB
+ *   descriptors (type 6) are accepted and counted but drop nothing: the
+ *   second-level IOTLB is tagged by domain id and invalidated by type 2.
  * - Not modelled: interrupt remapping beyond IRTA/SIRTP/IRES, interrupts
  *   (only FECTL.IP/ICS.IWC are set), device-TLBs, PMRs, DMA to the
  *   interrupt address range.
@@ -195,6 +217,7 @@
 #define VTDM_IQEI_FETCH		2	/* descriptor fetch or status write failed */
 #define VTDM_IQEI_TYPE		3	/* invalid descriptor type */
 #define VTDM_IQEI_RSVD		4	/* reserved field / invalid field value */
+#define VTDM_IQEI_WIDTH		5	/* 128-bit descriptor with SMT latched */
 
 /* Queued invalidation descriptor types (qw0 bits 3:0, 11:9 above) */
 #define VTDM_QI_CC		1
@@ -213,6 +236,10 @@
 #define VTDM_QI_WAIT_SW		BIT_ULL(5)
 #define VTDM_QI_WAIT_FN		BIT_ULL(6)
 #define VTDM_QI_WAIT_DATA_SHIFT	32
+#define VTDM_QI_PC_PASID_SHIFT	32	/* PASID-cache: 1 PASID, 0 domain, 3 global */
+#define VTDM_QI_PC_DOMAIN	0
+#define VTDM_QI_PC_PASID	1
+#define VTDM_QI_PC_GLOBAL	3
 
 /* Legacy root / context entries and second-level entries */
 #define VTDM_ROOT_P		BIT_ULL(0)
@@ -227,13 +254,38 @@
 #define VTDM_PTE_W		BIT_ULL(1)
 #define VTDM_PTE_PS		BIT_ULL(7)
 #define VTDM_PTE_SNP		BIT_ULL(11)
+
+/* Scalable-mode context entries (32 bytes: lo, hi, then two zero qwords) */
+#define VTDM_SMCTX_P		BIT_ULL(0)
+#define VTDM_SMCTX_FPD		BIT_ULL(1)
+#define VTDM_SMCTX_DTE		BIT_ULL(2)
+#define VTDM_SMCTX_PASIDE	BIT_ULL(3)
+#define VTDM_SMCTX_PRE		BIT_ULL(4)
+#define VTDM_SMCTX_PDTS_SHIFT	9	/* PASID directory of 2^(PDTS + 7) entries */
+#define VTDM_SMCTX_RID2PASID	0xfffffULL	/* in hi */
+#define VTDM_SMCTX_RSVD_LO	0x1e0ULL	/* | above HAW */
+#define VTDM_SMCTX_RSVD_HI	0xffffffffffe00000ULL
+
+/* PASID directory entries and PASID table entries (val[0], val[1]) */
+#define VTDM_PDE_P		BIT_ULL(0)
+#define VTDM_PDE_FPD		BIT_ULL(1)
+#define VTDM_PE_P		BIT_ULL(0)
+#define VTDM_PE_FPD		BIT_ULL(1)
+#define VTDM_PE_AW_SHIFT	2
+#define VTDM_PE_PGTT_SHIFT	6
+#define VTDM_PE_PGTT_FL		1
+#define VTDM_PE_PGTT_SL		2
+#define VTDM_PE_PGTT_NESTED	3
+#define VTDM_PE_PGTT_PT		4
+#define VTDM_PE_DID_MASK	0xffffULL	/* in val[1] */
+
 #define VTDM_PAGE_SHIFT		12
 #define VTDM_PAGE_SIZE		(1ULL << VTDM_PAGE_SHIFT)
 #define VTDM_PAGE_MASK		(~(VTDM_PAGE_SIZE - 1))
 
 #define VTDM_IOTLB_MAX		1024	/* entries; a full IOTLB is emptied */
 
-/* Fault reasons: the VT-d codes (QEMU's VTD_FR_*), plus model-only ones. */
+/* Fault reasons: the VT-d codes (QEMU's VTD_FR_*). */
 enum vtdm_fault_reason {
 	VTDM_FR_ROOT_ENTRY_P = 0x1,	/* root entry not present */
 	VTDM_FR_CONTEXT_ENTRY_P = 0x2,	/* context entry not present */
@@ -248,8 +300,7 @@ enum vtdm_fault_reason {
 	VTDM_FR_CONTEXT_ENTRY_RSVD = 0xb, /* reserved bit set in a context entry */
 	VTDM_FR_PAGING_ENTRY_RSVD = 0xc, /* reserved bit set in a paging entry */
 	VTDM_FR_CONTEXT_ENTRY_TT = 0xd,
-	/* Model only, never written to a fault recording register: */
-	VTDM_FR_SM_UNMODELLED = 0xfe,	/* RTADDR.SMT latched: not modelled yet */
+	VTDM_FR_PASID_TABLE_INV = 0x58,	/* PASID dir/table entry absent or invalid */
 };
 
 /**
@@ -259,7 +310,7 @@ enum vtdm_fault_reason {
  * @nd: CAP.ND: 2^(4 + 2 * @nd) domain ids; domain ids beyond are reserved.
  * @qi: ECAP.QI, queued invalidation.
  * @caching_mode: CAP.CM.
- * @scalable: ECAP.SMTS (+ SLTS); scalable translation itself is not modelled.
+ * @scalable: ECAP.SMTS (+ SLTS): scalable mode, second-level only.
  * @coherent: ECAP.C.
  * @pass_through: ECAP.PT, context TT=2 allowed.
  * @intremap: ECAP.IR (+ MHMV).
@@ -302,6 +353,7 @@ struct vtd_model_stats {
 	/* invalidations performed, any interface */
 	u64 cc_inv_global, cc_inv_domain, cc_inv_device;
 	u64 iotlb_inv_global, iotlb_inv_domain, iotlb_inv_page;
+	u64 pc_inv_global, pc_inv_domain, pc_inv_pasid;	/* PASID cache */
 	u64 reg_inv;			/* of those, through CCMD/IOTLB registers */
 	u64 qi_desc[VTDM_QI_NR_TYPES];	/* descriptors processed, by type */
 	u64 qi_status_writes;		/* wait descriptors' status writes */
@@ -313,12 +365,12 @@ struct vtd_model_stats {
 	u64 qie_enables, qie_disables;
 	u64 wbf;
 	/* DMA */
-	u64 translations, iotlb_hits, cc_hits;
+	u64 translations, iotlb_hits, cc_hits, pc_hits;
 	u64 faults_recorded, faults_suppressed, faults_dropped;
 	u64 dma_bad_phys;		/* translated to memory that does not exist */
 	u64 iotlb_overflows;		/* IOTLB emptied because it was full */
 	/* current sizes (not counters) */
-	u64 cc_entries, iotlb_entries;
+	u64 cc_entries, iotlb_entries, pc_entries;
 	/* errors: the code under test did something the hardware refuses */
 	u64 err_reg_inv_while_qi;	/* CCMD/IOTLB command with QIES=1: ignored */
 	u64 err_reg_inv_bad;		/* register command with bad granularity/AM */
@@ -335,6 +387,7 @@ struct vtd_model_stats {
 	u64 err_gcmd_multi;		/* several commands in one GCMD write */
 	u64 err_mmio;			/* bad access size or alignment */
 	u64 err_pasid_desc_legacy;	/* PASID-based descriptor without SMTS */
+	u64 err_qi_width;		/* 128-bit descriptor with SMT latched: IQE */
 	u64 err_did0_cm;		/* context with DID 0 while CAP.CM=1 */
 	u64 errors;
 };

@@ -3,6 +3,7 @@
  * Userspace shim, kind: CUSTOM. Initcall lists; see initcall.h.
  */
 #include "initcall.h"
+#include "notifier.h"
 #include "printk.h"
 
 struct shim_call {
@@ -50,6 +51,7 @@ int shim_run_initcalls(void)
 	struct shim_call *c;
 	int level, ret, first = 0;
 
+	shim_bus_reset();	/* a kernel boots with no notifier, no device */
 	for (level = 0; level < SHIM_INITCALL_NR; level++) {
 		for (c = levels[level]; c; c = c->next) {
 			ret = c->init();

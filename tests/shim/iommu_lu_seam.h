@@ -25,5 +25,6 @@
 #include "sort.h"		/* sort; bsearch() is the C library's, same API */
 #include "initcall.h"		/* init, module */
 #include "dev_types.h"		/* device, pci, iommu */
+#include "notifier.h"		/* notifier, bus notifiers */
 
 #endif /* _IOMMU_LU_SEAM_H */

@@ -17,6 +17,7 @@ struct slab_hdr {
 
 int shim_fail_alloc_nth;
 unsigned long shim_alloc_calls;
+void (*shim_alloc_hook)(void);
 
 static pthread_mutex_t slab_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct slab_hdr slab_head = { &slab_head, &slab_head, 0, 0 };
@@ -24,8 +25,13 @@ static size_t slab_nr_live;
 
 bool shim_alloc_should_fail(void)
 {
-	int n = __atomic_load_n(&shim_fail_alloc_nth, __ATOMIC_RELAXED);
+	void (*hook)(void) = __atomic_load_n(&shim_alloc_hook, __ATOMIC_RELAXED);
+	int n;
 	unsigned long call;
+
+	if (hook)
+		hook();
+	n = __atomic_load_n(&shim_fail_alloc_nth, __ATOMIC_RELAXED);
 
 	call = __atomic_add_fetch(&shim_alloc_calls, 1, __ATOMIC_RELAXED);
 	while (n > 0) {

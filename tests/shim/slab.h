@@ -12,6 +12,10 @@
  * from then on fails (1 = the next one); it then turns itself off (0).
  * kmalloc-family and page allocations (mm.h, physmem) count alike;
  * shim_alloc_calls counts them all. Thread-safe.
+ *
+ * Stop points: when shim_alloc_hook is set, every allocation calls it first,
+ * before any lock of the allocators is taken, so a test can pause the thread
+ * or longjmp() out of it there (a CPU stopped at that instant).
  */
 #ifndef _SHIM_SLAB_H
 #define _SHIM_SLAB_H
@@ -114,6 +118,7 @@ static inline void *krealloc_array(void *p, size_t new_n, size_t new_size,
 /* Test API. */
 extern int shim_fail_alloc_nth;
 extern unsigned long shim_alloc_calls;
+extern void (*shim_alloc_hook)(void);
 
 /* Free every live kmalloc-family object (the old kernel's heap). */
 void shim_slab_free_all(void);

@@ -17,9 +17,10 @@
  * - tests/golden/handover_v1.h, a handover the serializer wrote for a fixed
  *   scenario (see the header's comment), must decode with iommu_lu_decode()
  *   into exactly that scenario: one VT-d unit in legacy mode, cleaned, two
- *   devices with requester ids [0x0100] and [0x0510, 0x0408, 0x0400], two
- *   3-level domains, one root table, three context tables (buses 1, 4 and
- *   5) and three page-table pages per domain.
+ *   devices with requester ids [0x0100] and [0x0510, 0x0408, 0x0400], each
+ *   on its own 3-level domain (page table) with its own hardware domain id
+ *   on the unit (in the device records), one root table, three context
+ *   tables (buses 1, 4 and 5) and three page-table pages per domain.
  *
  * A change that makes this suite fail is an ABI change: it needs a new
  * %IOMMU_LU_ABI_VERSION and %IOMMU_LU_COMPATIBLE and a new golden blob.
@@ -143,30 +144,29 @@ static void abi_test_unit_layout(struct kunit *test)
 
 static void abi_test_domain_layout(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, sizeof(struct iommu_lu_domain_ser), 32);
+	KUNIT_EXPECT_EQ(test, sizeof(struct iommu_lu_domain_ser), 24);
 	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, flags), 0);
 	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, id), 4);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, unit_id), 8);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, hw_id), 12);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, pgtable_phys), 16);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, levels), 24);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, nr_pages), 28);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, pgtable_phys), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, levels), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_domain_ser, nr_pages), 20);
 }
 
 static void abi_test_device_layout(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, sizeof(struct iommu_lu_device_ser), 68);
+	KUNIT_EXPECT_EQ(test, sizeof(struct iommu_lu_device_ser), 72);
 	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, flags), 0);
 	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, unit_id), 4);
 	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, domain_id), 8);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, segment), 12);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, rid), 14);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, nr_rids), 16);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, reserved0), 18);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, rids), 20);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, hw_id), 12);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, segment), 16);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, rid), 18);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, nr_rids), 20);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, reserved0), 22);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, rids), 24);
 	KUNIT_EXPECT_EQ(test, sizeof_field(struct iommu_lu_device_ser, rids), 32);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, pasid_dir_phys), 52);
-	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, vendor_data), 60);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, pasid_dir_phys), 56);
+	KUNIT_EXPECT_EQ(test, offsetof(struct iommu_lu_device_ser, vendor_data), 64);
 }
 
 static void abi_test_page_layout(struct kunit *test)
@@ -192,8 +192,8 @@ static void abi_test_dump_page_layout(struct kunit *test)
 static void abi_test_slots_per_block(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, ABI_SLOTS(struct iommu_lu_unit_ser), 72);
-	KUNIT_EXPECT_EQ(test, ABI_SLOTS(struct iommu_lu_domain_ser), 127);
-	KUNIT_EXPECT_EQ(test, ABI_SLOTS(struct iommu_lu_device_ser), 59);
+	KUNIT_EXPECT_EQ(test, ABI_SLOTS(struct iommu_lu_domain_ser), 169);
+	KUNIT_EXPECT_EQ(test, ABI_SLOTS(struct iommu_lu_device_ser), 56);
 	KUNIT_EXPECT_EQ(test, ABI_SLOTS(struct iommu_lu_page_ser), 254);
 }
 
@@ -302,6 +302,9 @@ static void abi_check_device(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL_MSG(test, dv, "no device %04x", rids[0]);
 	KUNIT_EXPECT_EQ(test, dv->flags, IOMMU_LU_REC_LIVE);
 	KUNIT_EXPECT_EQ(test, dv->unit_id, unit_id);
+	/* A VT-d domain id as Linux 7.3 hands them out: 2..0xffff. */
+	KUNIT_EXPECT_GE(test, dv->hw_id, 2);
+	KUNIT_EXPECT_LE(test, dv->hw_id, 0xffff);
 	KUNIT_EXPECT_EQ(test, dv->segment, 0);
 	KUNIT_EXPECT_EQ(test, dv->nr_rids, nr);
 	for (i = 0; i < IOMMU_LU_MAX_RIDS; i++)
@@ -351,15 +354,21 @@ static void abi_test_golden_decodes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, u->vendor_data[0], 0);
 	KUNIT_EXPECT_EQ(test, u->vendor_data[1], 0);
 
-	/* Two domains of that unit, 3 levels (AGAW 1), 3 page-table pages. */
+	/*
+	 * Two page tables, 3 levels (AGAW 1), 3 page-table pages each, each
+	 * used by one device of the unit.
+	 */
 	KUNIT_ASSERT_EQ(test, ho.nr_domains, 2);
 	for (i = 0; i < ho.nr_domains; i++) {
 		const struct iommu_lu_domain_ser *dom = &ho.domains[i];
+		unsigned int users = 0, j;
 
 		KUNIT_EXPECT_EQ(test, dom->flags, IOMMU_LU_REC_LIVE);
 		KUNIT_EXPECT_NE(test, dom->id, 0);
-		KUNIT_EXPECT_EQ(test, dom->unit_id, u->id);
-		KUNIT_EXPECT_GE(test, dom->hw_id, 2);
+		for (j = 0; j < ho.nr_devices; j++)
+			users += ho.devices[j].domain_id == dom->id &&
+				 ho.devices[j].unit_id == u->id;
+		KUNIT_EXPECT_EQ_MSG(test, users, 1, "domain %u", dom->id);
 		KUNIT_EXPECT_EQ(test, dom->levels, 3);
 		KUNIT_EXPECT_EQ(test, dom->nr_pages, 3);
 		KUNIT_EXPECT_EQ(test, abi_count_pages(&ho, IOMMU_LU_PAGE_PGTABLE,
@@ -370,7 +379,7 @@ static void abi_test_golden_decodes(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, p->owner, dom->id);
 	}
 	KUNIT_EXPECT_NE(test, ho.domains[0].id, ho.domains[1].id);
-	KUNIT_EXPECT_NE(test, ho.domains[0].hw_id, ho.domains[1].hw_id);
+	KUNIT_EXPECT_NE(test, ho.domains[0].pgtable_phys, ho.domains[1].pgtable_phys);
 
 	/* 01:00.0 alone; 05:02.0 with its two bridge aliases, in walk order. */
 	KUNIT_ASSERT_EQ(test, ho.nr_devices, 2);
@@ -381,6 +390,8 @@ static void abi_test_golden_decodes(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, dv_a);
 	KUNIT_ASSERT_NOT_NULL(test, dv_b);
 	KUNIT_EXPECT_NE(test, dv_a->domain_id, dv_b->domain_id);
+	/* Two domains on one unit: two hardware domain ids. */
+	KUNIT_EXPECT_NE(test, dv_a->hw_id, dv_b->hw_id);
 
 	/* 1 root + context tables of buses 1, 4, 5 + 2 x 3 page-table pages. */
 	KUNIT_EXPECT_EQ(test, ho.nr_pages, 10);

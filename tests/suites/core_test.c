@@ -98,6 +98,34 @@ static void walk_pt(struct pageset *s, u64 table, int level)
 	}
 }
 
+/*
+ * Scalable mode: the (lower or upper) context table of @rid, its PASID
+ * directory, every PASID table the directory leads to, and the page table
+ * of its RID_PASID (0) entry.
+ */
+static void min_pages_sm(const u64 *re, u16 rid, struct pageset *s)
+{
+	unsigned int devfn = rid & 0xff, pdts, i;
+	u64 ctp = re[2 * (rid >> 8) + (devfn >= 0x80)] & GENMASK_ULL(51, 12);
+	u64 *ce = physmem_va(ctp), *dir, *pe;
+
+	ps_add(s, ctp);
+	ce += 4 * (devfn & 0x7f);
+	if (!(ce[0] & 1)) {
+		kunit_err(current_test, "rid %04x has no context entry\n", rid);
+		return;
+	}
+	pdts = (ce[0] >> 9) & 7;
+	dir = physmem_va(ce[0] & GENMASK_ULL(51, 12));
+	for (i = 0; i < (pdts > 2 ? 1U << (pdts - 2) : 1); i++)
+		ps_add(s, (ce[0] & GENMASK_ULL(51, 12)) + i * PAGE_SIZE);
+	for (i = 0; i < 1U << (pdts + 7); i++)
+		if (dir[i] & 1)
+			ps_add(s, dir[i] & GENMASK_ULL(51, 12));
+	pe = physmem_va(dir[0] & GENMASK_ULL(51, 12));
+	walk_pt(s, pe[0] & GENMASK_ULL(51, 12), ((pe[0] >> 2) & 7) + 2);
+}
+
 /* Root + context tables of every given rid's bus + their domains' tables. */
 static void min_pages(struct lu_machine *m, const u16 *rids, unsigned int nr,
 		      struct pageset *s)
@@ -109,7 +137,9 @@ static void min_pages(struct lu_machine *m, const u16 *rids, unsigned int nr,
 	if (!nr)
 		return;
 	ps_add(s, root);
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && idrv_sm(m->drv[0]); i++)
+		min_pages_sm(re, rids[i], s);
+	for (i = 0; i < nr && !idrv_sm(m->drv[0]); i++) {
 		u64 ctp = re[2 * (rids[i] >> 8)] & GENMASK_ULL(51, 12);
 		u64 *ce = physmem_va(ctp);
 		u64 lo = ce[2 * (rids[i] & 0xff)], hi = ce[2 * (rids[i] & 0xff) + 1];
@@ -672,6 +702,58 @@ static int nop_preserve(struct iommu_lu_unit *u, u64 *root,
 	return -EOPNOTSUPP;
 }
 
+/*
+ * Scalable mode: a preserved device needs its half of the bus's context
+ * table pair, its PASID directory and PASID table on top of the legacy set;
+ * the device record carries the directory and its size (PDTS). Preserving
+ * and unpreserving keep KHO at exactly that minimum.
+ */
+static void core_test_scalable_pages(struct kunit *test)
+{
+	struct vtd_model_cfg cfg;
+	struct lu_owner *o[2];
+	struct lu_machine *m;
+	struct lu_device *ld;
+	u64 *re, *ce;
+	struct topo t;
+
+	vtd_model_default_cfg(&cfg);
+	cfg.scalable = true;
+	m = lu_machine_new(1, &cfg);
+	KUNIT_ASSERT_TRUE(test, idrv_sm(m->drv[0]));
+	topo_build(test, m, &t);
+	o[0] = lu_owner_new(m, 0, 0x100000, 2, 1);
+	o[1] = lu_owner_new(m, 0, 0x100000, 2, 2);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(o[0], t.ep0), 0);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(o[1], t.ep1), 0);
+
+	KUNIT_ASSERT_EQ(test, iommu_lu_preserve_device(dev_of(m, t.ep0)), 0);
+	/* root, bus 1's lower context table, directory, PASID table, 3 levels */
+	expect_min_pages(test, m, o, 2);
+	KUNIT_EXPECT_EQ(test, lu.chains[IOMMU_LU_REC_PAGE].nr_records, 7);
+	check_handover(test, 1);
+
+	re = physmem_va(idrv_root_phys(m->drv[0]));
+	ce = physmem_va(re[2 * 1] & GENMASK_ULL(51, 12));
+	mutex_lock(&lu.lock);
+	ld = lu_device_find(dev_of(m, t.ep0));
+	KUNIT_ASSERT_NOT_NULL(test, ld);
+	KUNIT_EXPECT_EQ(test, ((struct iommu_lu_device_ser *)lu_ser_rec(&ld->slot))->pasid_dir_phys,
+			ce[0] & GENMASK_ULL(51, 12));
+	KUNIT_EXPECT_EQ(test, ((struct iommu_lu_device_ser *)lu_ser_rec(&ld->slot))->vendor_data,
+			(ce[0] >> 9) & 7);
+	mutex_unlock(&lu.lock);
+
+	KUNIT_ASSERT_EQ(test, iommu_lu_preserve_device(dev_of(m, t.ep1)), 0);
+	expect_min_pages(test, m, o, 2);
+	check_handover(test, 2);
+	KUNIT_ASSERT_EQ(test, iommu_lu_unpreserve_device(dev_of(m, t.ep0)), 0);
+	expect_min_pages(test, m, o, 2);
+	KUNIT_EXPECT_EQ(test, lu.chains[IOMMU_LU_REC_PAGE].nr_records, 7);
+	lu_owner_free(o[0]);
+	lu_owner_free(o[1]);
+}
+
 static void core_test_vendor_registration(struct kunit *test)
 {
 	static const struct iommu_lu_vendor_ops incomplete = {
@@ -729,6 +811,7 @@ static struct kunit_case core_test_cases[] = {
 	KUNIT_CASE(core_test_remove_preserved),
 	KUNIT_CASE(core_test_random_sequences),
 	KUNIT_CASE(core_test_preserve_failure_injection),
+	KUNIT_CASE(core_test_scalable_pages),
 	KUNIT_CASE(core_test_vendor_registration),
 	{}
 };

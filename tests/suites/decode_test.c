@@ -18,16 +18,20 @@
  * else is needed (counts, references), and says so.
  *
  * The golden blob, as the cases use it: unit 1 (VT-d, legacy, segment 0,
- * token 0xfed90000, 2 devices); domain 1 (hw 6) with device 0100 and
- * domain 2 (hw 7) with device 0510 (aliases 0408, 0400); pages: 1 root,
- * 3 context (unit 1), 3 page-table pages per domain; one block per chain,
- * each followed by free (zero) slots.
+ * token 0xfed90000, 2 devices); device 0100 on domain 1 with hardware
+ * domain id (DID) 6 and device 0510 (aliases 0408, 0400) on domain 2 with
+ * DID 7, both ids in the device records (a domain record is just a page
+ * table, which may be used on several units); pages: 1 root, 3 context
+ * (unit 1), 3 page-table pages per domain, the first of each being its
+ * root; one block per chain, each followed by free (zero) slots.
  *
- * Also: a few accepted variants (what must not be refused), two records
- * for one device, a map that returns unaligned pages, and a byte-flip sweep over every byte of every
- * page of the blob: each variant decodes or is refused with a message and
- * an empty result, never anything else, and what decodes still has every
- * reference resolved.
+ * Also: a few accepted variants (what must not be refused, among them one
+ * domain used on two units with a DID on each), two records for one
+ * device, a map that returns unaligned pages, and a byte-flip sweep over
+ * every byte of every page of the blob: each variant decodes or is refused
+ * with a message and an empty result, never anything else, and what
+ * decodes still keeps every promise of the decoder (references resolved,
+ * counts matched, one DID per domain per unit and one domain per DID).
  *
  * Model-free: runs in the kernel and in userspace.
  */
@@ -53,6 +57,8 @@
 #define DEC_DOM_B		2
 #define DEC_RID_A		0x0100
 #define DEC_RID_B		0x0510
+#define DEC_DID_A		6		/* domain 1 on unit 1 */
+#define DEC_DID_B		7		/* domain 2 on unit 1 */
 
 static const size_t dec_rsz[IOMMU_LU_REC_NR] = {
 	[IOMMU_LU_REC_UNIT] = sizeof(struct iommu_lu_unit_ser),
@@ -248,12 +254,6 @@ static void dec_set_unit_id(struct dec *c, u32 from, u32 to)
 		if (u->flags && u->id == from)
 			u->id = to;
 	}
-	for (i = 0; i < dec_nr_slots(IOMMU_LU_REC_DOMAIN); i++) {
-		struct iommu_lu_domain_ser *dom = dec_slot(c, IOMMU_LU_REC_DOMAIN, i);
-
-		if (dom->flags && dom->unit_id == from)
-			dom->unit_id = to;
-	}
 	for (i = 0; i < dec_nr_slots(IOMMU_LU_REC_DEVICE); i++) {
 		struct iommu_lu_device_ser *dv = dec_slot(c, IOMMU_LU_REC_DEVICE, i);
 
@@ -293,7 +293,7 @@ static void dec_set_domain_id(struct dec *c, u32 from, u32 to)
 /*
  * A second VT-d unit (id 2, token 0xfed91000) with its own root page, for
  * cases about references across units. It claims one device; the case
- * decides whether it gets one.
+ * decides whether it gets one (dec_add_device()).
  */
 static struct iommu_lu_unit_ser *dec_add_unit2(struct dec *c)
 {
@@ -311,6 +311,47 @@ static struct iommu_lu_unit_ser *dec_add_unit2(struct dec *c)
 	return dec_add(c, IOMMU_LU_REC_UNIT, &u);
 }
 
+/*
+ * A new device record: a copy of 0100 (no aliases) as 0000:@rid on @unit,
+ * attached to @domain with hardware id @hw_id. The caller fixes the unit's
+ * device count.
+ */
+static struct iommu_lu_device_ser *dec_add_device(struct dec *c, u16 rid,
+						  u32 unit, u32 domain,
+						  u32 hw_id)
+{
+	struct iommu_lu_device_ser dv = *dec_device(c, DEC_RID_A);
+
+	dv.rid = rid;
+	dv.rids[0] = rid;
+	dv.unit_id = unit;
+	dv.domain_id = domain;
+	dv.hw_id = hw_id;
+	return dec_add(c, IOMMU_LU_REC_DEVICE, &dv);
+}
+
+/*
+ * Domain 3: a copy of domain 2 with its three page-table pages moved by
+ * 256 MiB (its own page table), used by no device yet.
+ */
+static struct iommu_lu_domain_ser *dec_add_domain3(struct dec *c)
+{
+	struct iommu_lu_domain_ser dom = *dec_domain(c, DEC_DOM_B);
+	unsigned int i;
+
+	dom.id = 3;
+	dom.pgtable_phys += DEC_MOVE;
+	for (i = 0; i < 3; i++) {
+		struct iommu_lu_page_ser p = *dec_page(c, IOMMU_LU_PAGE_PGTABLE,
+							DEC_DOM_B, i);
+
+		p.owner = 3;
+		p.phys += DEC_MOVE;
+		dec_add(c, IOMMU_LU_REC_PAGE, &p);
+	}
+	return dec_add(c, IOMMU_LU_REC_DOMAIN, &dom);
+}
+
 static int dec_decode(struct dec *c, struct iommu_lu_handover *ho, char *err)
 {
 	return iommu_lu_decode(dec_hdr(c), IOMMU_LU_BLOCK_SIZE, lu_dump_map,
@@ -325,10 +366,23 @@ static bool dec_ho_empty(const struct iommu_lu_handover *ho)
 	       !ho->nr_pages && dec_zero(ho, sizeof(*ho));
 }
 
+static const struct iommu_lu_unit_ser *
+dec_ho_unit(const struct iommu_lu_handover *ho, u32 id)
+{
+	u32 i;
+
+	for (i = 0; i < ho->nr_units; i++)
+		if (ho->units[i].id == id)
+			return &ho->units[i];
+	return NULL;
+}
+
 /*
- * What every decoded handover promises (iommu_lu_handover's comment):
- * every reference resolves and every count matches. On failure @why says
- * which.
+ * What every decoded handover promises (iommu_lu_handover's comment and
+ * the decoder's list): every reference resolves, every count matches,
+ * every domain is a page table of its own that some device uses, and on
+ * each unit a domain has one hardware id and a hardware id one domain. On
+ * failure @why says which.
  */
 static bool dec_ho_valid(const struct iommu_lu_handover *ho, char *why,
 			 size_t len)
@@ -370,23 +424,47 @@ static bool dec_ho_valid(const struct iommu_lu_handover *ho, char *why,
 			snprintf(why, len, "domain %u unresolved", dom->id);
 			return false;
 		}
-		for (j = 0; j < ho->nr_units; j++)
-			if (ho->units[j].id == dom->unit_id)
+		for (j = 0; j < i; j++)
+			if (ho->domains[j].pgtable_phys == dom->pgtable_phys)
 				break;
-		if (j == ho->nr_units) {
-			snprintf(why, len, "domain %u: no unit", dom->id);
+		if (j < i) {
+			snprintf(why, len, "domain %u: page table shared", dom->id);
+			return false;
+		}
+		for (j = 0; j < ho->nr_devices; j++)
+			if (ho->devices[j].domain_id == dom->id)
+				break;
+		if (j == ho->nr_devices) {
+			snprintf(why, len, "domain %u: no device", dom->id);
 			return false;
 		}
 	}
 	for (i = 0; i < ho->nr_devices; i++) {
 		const struct iommu_lu_device_ser *dv = &ho->devices[i];
-		const struct iommu_lu_domain_ser *dom;
+		const struct iommu_lu_unit_ser *u = dec_ho_unit(ho, dv->unit_id);
 
-		dom = iommu_lu_handover_domain(ho, dv->domain_id);
-		if (!dom || dom->unit_id != dv->unit_id || !dv->nr_rids ||
-		    dv->nr_rids > IOMMU_LU_MAX_RIDS || dv->rids[0] != dv->rid) {
+		if (!u || !iommu_lu_handover_domain(ho, dv->domain_id) ||
+		    !dv->nr_rids || dv->nr_rids > IOMMU_LU_MAX_RIDS ||
+		    dv->rids[0] != dv->rid) {
 			snprintf(why, len, "device %04x unresolved", dv->rid);
 			return false;
+		}
+		if (u->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
+		    (dv->hw_id < 2 || dv->hw_id > 0xffff)) {
+			snprintf(why, len, "device %04x: DID %u", dv->rid,
+				 dv->hw_id);
+			return false;
+		}
+		/* Same unit: same domain if and only if same hardware id. */
+		for (j = 0; j < i; j++) {
+			const struct iommu_lu_device_ser *o = &ho->devices[j];
+
+			if (o->unit_id == dv->unit_id &&
+			    (o->domain_id == dv->domain_id) != (o->hw_id == dv->hw_id)) {
+				snprintf(why, len, "devices %04x, %04x: hardware ids",
+					 o->rid, dv->rid);
+				return false;
+			}
 		}
 	}
 	for (i = 0; i < ho->nr_pages; i++) {
@@ -442,11 +520,19 @@ static void dec_accepted(struct dec *c, int line)
 }
 
 /*
- * The copy is refused with -EINVAL, a message containing @words, and an
- * empty handover (the decoder must clear what it was given, too).
+ * The copy is refused with -EINVAL, a message containing @words (or
+ * @words2, when not NULL), and an empty handover (the decoder must clear
+ * what it was given, too).
+ *
+ * DEC_REFUSED_EITHER() is for messages naming two records found equal
+ * under a sort: which comes first depends on how the sort orders ties
+ * (lib/sort.c in the kernel, a plain heapsort in userspace).
  */
-#define DEC_REFUSED(c, words)	dec_refused(c, words, __LINE__)
-static void dec_refused(struct dec *c, const char *words, int line)
+#define DEC_REFUSED(c, words)	dec_refused(c, words, NULL, __LINE__)
+#define DEC_REFUSED_EITHER(c, words, words2) \
+	dec_refused(c, words, words2, __LINE__)
+static void dec_refused(struct dec *c, const char *words, const char *words2,
+			int line)
 {
 	struct kunit *test = c->test;
 	struct iommu_lu_handover ho;
@@ -457,7 +543,8 @@ static void dec_refused(struct dec *c, const char *words, int line)
 	memset(err, 0, sizeof(err));
 	ret = dec_decode(c, &ho, err);
 	KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL, "line %d: \"%s\"", line, err);
-	KUNIT_EXPECT_TRUE_MSG(test, strstr(err, words),
+	KUNIT_EXPECT_TRUE_MSG(test, strstr(err, words) ||
+			      (words2 && strstr(err, words2)),
 			      "line %d: message \"%s\" does not say \"%s\"",
 			      line, err, words);
 	KUNIT_EXPECT_TRUE_MSG(test, dec_ho_empty(&ho),
@@ -643,9 +730,9 @@ static void decode_test_records_fit(struct kunit *test)
 {
 	struct dec *c = dec_new(test);
 
-	/* One device block has 59 slots. */
-	dec_hdr(c)->nr_records[IOMMU_LU_REC_DEVICE] = 60;
-	DEC_REFUSED(c, "60 device records cannot fit in 1 blocks");
+	/* One device block has 56 slots. */
+	dec_hdr(c)->nr_records[IOMMU_LU_REC_DEVICE] = 57;
+	DEC_REFUSED(c, "57 device records cannot fit in 1 blocks");
 }
 
 static void decode_test_chain_head(struct kunit *test)
@@ -729,13 +816,13 @@ static void decode_test_chain_into_other_chain(struct kunit *test)
 	c = dec_new(test);
 	dec_hdr(c)->chain[IOMMU_LU_REC_DOMAIN] = dec_hdr(c)->chain[IOMMU_LU_REC_UNIT];
 	DEC_REFUSED(c, "domain block");
-	DEC_REFUSED(c, "kind 0, record size 56, 72 slots; expected 1, 32, 127");
+	DEC_REFUSED(c, "kind 0, record size 56, 72 slots; expected 1, 24, 169");
 
 	/* The device chain continues into the page chain (2 blocks declared). */
 	c = dec_new(test);
 	dec_block(c, IOMMU_LU_REC_DEVICE)->next = dec_hdr(c)->chain[IOMMU_LU_REC_PAGE];
 	dec_hdr(c)->nr_blocks[IOMMU_LU_REC_DEVICE] = 2;
-	DEC_REFUSED(c, "kind 3, record size 16, 254 slots; expected 2, 68, 59");
+	DEC_REFUSED(c, "kind 3, record size 16, 254 slots; expected 2, 72, 56");
 
 	/* A chain starting at the header page. */
 	c = dec_new(test);
@@ -779,7 +866,7 @@ static void decode_test_block_kind(struct kunit *test)
 	struct dec *c = dec_new(test);
 
 	dec_block(c, IOMMU_LU_REC_DOMAIN)->kind = IOMMU_LU_REC_PAGE;
-	DEC_REFUSED(c, "kind 3, record size 32, 127 slots; expected 1, 32, 127");
+	DEC_REFUSED(c, "kind 3, record size 24, 169 slots; expected 1, 24, 169");
 
 	c = dec_new(test);
 	dec_block(c, IOMMU_LU_REC_UNIT)->kind = IOMMU_LU_REC_NR;
@@ -803,13 +890,13 @@ static void decode_test_block_slots(struct kunit *test)
 	struct dec *c;
 
 	c = dec_new(test);
-	dec_block(c, IOMMU_LU_REC_DEVICE)->nr_slots = 60;
-	DEC_REFUSED(c, "record size 68, 60 slots; expected 2, 68, 59");
+	dec_block(c, IOMMU_LU_REC_DEVICE)->nr_slots = 57;
+	DEC_REFUSED(c, "record size 72, 57 slots; expected 2, 72, 56");
 
 	/* Fewer slots than the ABI implies are refused too. */
 	c = dec_new(test);
 	dec_block(c, IOMMU_LU_REC_DEVICE)->nr_slots = 2;
-	DEC_REFUSED(c, "record size 68, 2 slots; expected 2, 68, 59");
+	DEC_REFUSED(c, "record size 72, 2 slots; expected 2, 72, 56");
 }
 
 static void decode_test_block_live_over_slots(struct kunit *test)
@@ -927,6 +1014,27 @@ static void decode_test_unit_vendor(struct kunit *test)
 	DEC_REFUSED(c, "unit 1: unknown vendor 4");
 }
 
+/*
+ * The golden blob as a scalable-mode unit: two of its context pages become
+ * the devices' PASID directories (PDTS 2: one page each).
+ */
+static struct dec *dec_new_scalable(struct kunit *test)
+{
+	struct dec *c = dec_new(test);
+	struct iommu_lu_page_ser *pa, *pb;
+
+	dec_unit(c)->mode = IOMMU_LU_MODE_VTD_SCALABLE;
+	pa = dec_page(c, IOMMU_LU_PAGE_CONTEXT, DEC_UNIT, 1);
+	pa->kind = IOMMU_LU_PAGE_PASID_DIR;
+	pb = dec_page(c, IOMMU_LU_PAGE_CONTEXT, DEC_UNIT, 1);
+	pb->kind = IOMMU_LU_PAGE_PASID_DIR;
+	dec_device(c, DEC_RID_A)->pasid_dir_phys = pa->phys;
+	dec_device(c, DEC_RID_A)->vendor_data = 2;
+	dec_device(c, DEC_RID_B)->pasid_dir_phys = pb->phys;
+	dec_device(c, DEC_RID_B)->vendor_data = 2;
+	return c;
+}
+
 static void decode_test_unit_mode(struct kunit *test)
 {
 	struct dec *c;
@@ -936,9 +1044,45 @@ static void decode_test_unit_mode(struct kunit *test)
 	DEC_REFUSED(c, "unit 1: unknown VT-d mode 2");
 
 	/* Scalable mode is a valid record (whether it is adopted is not ours). */
+	c = dec_new_scalable(test);
+	DEC_ACCEPTED(c);
+
+	/* ... but its devices need their PASID directory. */
 	c = dec_new(test);
 	dec_unit(c)->mode = IOMMU_LU_MODE_VTD_SCALABLE;
-	DEC_ACCEPTED(c);
+	DEC_REFUSED(c, "device 0100: bad PASID directory 0");
+}
+
+/* Scalable mode: each device's PASID directory is its unit's PASID_DIR pages. */
+static void decode_test_device_pasid_dir(struct kunit *test)
+{
+	struct iommu_lu_device_ser *dv;
+	struct dec *c;
+
+	/* PDTS is 3 bits. */
+	c = dec_new_scalable(test);
+	dec_device(c, DEC_RID_A)->vendor_data = 8;
+	DEC_REFUSED(c, "device 0100: bad PASID directory");
+
+	c = dec_new_scalable(test);
+	dec_device(c, DEC_RID_A)->pasid_dir_phys += 8;
+	DEC_REFUSED(c, "device 0100: bad PASID directory");
+
+	/* A context page is no PASID directory. */
+	c = dec_new_scalable(test);
+	dv = dec_device(c, DEC_RID_B);
+	dv->pasid_dir_phys = dec_page(c, IOMMU_LU_PAGE_CONTEXT, DEC_UNIT, 0)->phys;
+	DEC_REFUSED(c, "device 0510: PASID directory page");
+
+	/* Nor is a page outside the handover. */
+	c = dec_new_scalable(test);
+	dec_device(c, DEC_RID_B)->pasid_dir_phys = DEC_FOREIGN_PHYS;
+	DEC_REFUSED(c, "is not a PASID-directory page of unit 1");
+
+	/* PDTS 3: 1024 entries, two pages; the second is not declared. */
+	c = dec_new_scalable(test);
+	dec_device(c, DEC_RID_A)->vendor_data = 3;
+	DEC_REFUSED(c, "device 0100: PASID directory page");
 }
 
 static void decode_test_unit_root(struct kunit *test)
@@ -1036,14 +1180,6 @@ static void decode_test_domain_duplicate_id(struct kunit *test)
 	DEC_REFUSED(c, "domain id 1 twice");
 }
 
-static void decode_test_domain_unit_missing(struct kunit *test)
-{
-	struct dec *c = dec_new(test);
-
-	dec_domain(c, DEC_DOM_A)->unit_id = 9;
-	DEC_REFUSED(c, "domain 1: unit 9 missing");
-}
-
 static void decode_test_domain_pgtable(struct kunit *test)
 {
 	struct dec *c;
@@ -1099,31 +1235,163 @@ static void decode_test_domain_nr_pages(struct kunit *test)
 	DEC_REFUSED(c, "domain 2: 3 page records, domain says 2");
 }
 
-static void decode_test_domain_hw_id_twice(struct kunit *test)
+/* Two domain records naming one page table. */
+static void decode_test_domain_shared_pgtable(struct kunit *test)
 {
-	struct dec *c = dec_new(test);
+	struct iommu_lu_domain_ser dom;
+	struct dec *c;
 
-	dec_domain(c, DEC_DOM_B)->hw_id = dec_domain(c, DEC_DOM_A)->hw_id;
-	DEC_REFUSED(c, "unit 1: hardware domain 6 twice");
+	/* Domain 2 says it is domain 1's page table. */
+	c = dec_new(test);
+	dec_domain(c, DEC_DOM_B)->pgtable_phys =
+		dec_domain(c, DEC_DOM_A)->pgtable_phys;
+	DEC_REFUSED_EITHER(c, "domains 1 and 2 share page table 0x4080c000",
+			   "domains 2 and 1 share page table 0x4080c000");
+
+	/*
+	 * Domain 3, a copy of domain 1 under another id, used by a device of
+	 * its own (the unit counts 3): one page table, two records.
+	 */
+	c = dec_new(test);
+	dom = *dec_domain(c, DEC_DOM_A);
+	dom.id = 3;
+	dec_add(c, IOMMU_LU_REC_DOMAIN, &dom);
+	dec_add_device(c, 0x0200, DEC_UNIT, 3, 8);
+	dec_unit(c)->nr_devices = 3;
+	DEC_REFUSED_EITHER(c, "domains 1 and 3 share page table 0x4080c000",
+			   "domains 3 and 1 share page table 0x4080c000");
 }
 
-/* VT-d domain ids 0 (caching mode) and 1 (FLPT_DEFAULT_DID) are reserved. */
-static void decode_test_domain_reserved_did(struct kunit *test)
+/* A domain record (and its pages) that no device record uses. */
+static void decode_test_domain_no_device(struct kunit *test)
 {
-	struct dec *c = dec_new(test);
+	struct iommu_lu_device_ser *dv;
+	struct dec *c;
 
-	dec_domain(c, DEC_DOM_A)->hw_id = 1;
-	DEC_REFUSED(c, "VT-d domain id 1 is reserved");
+	/* 0100 moved to domain 2 (with domain 2's DID): domain 1 is unused. */
+	c = dec_new(test);
+	dv = dec_device(c, DEC_RID_A);
+	dv->domain_id = DEC_DOM_B;
+	dv->hw_id = DEC_DID_B;
+	DEC_REFUSED(c, "domain 1 has no device");
+
+	/* Domain 3, complete with its page-table pages, and no device. */
+	c = dec_new(test);
+	dec_add_domain3(c);
+	DEC_REFUSED(c, "domain 3 has no device");
+
+	/* Given one, it is fine. */
+	dec_add_device(c, 0x0200, DEC_UNIT, 3, 8);
+	dec_unit(c)->nr_devices = 3;
+	DEC_ACCEPTED(c);
+}
+
+/* ---- hardware domain ids (in the device records) ---- */
+
+/* One DID of a unit naming two domains. */
+static void decode_test_hw_id_two_domains(struct kunit *test)
+{
+	struct dec *c;
+
+	/* 0510 (domain 2) claims domain 1's DID. */
+	c = dec_new(test);
+	dec_device(c, DEC_RID_B)->hw_id = DEC_DID_A;
+	DEC_REFUSED_EITHER(c, "unit 1: hardware domain 6 names domains 1 and 2",
+			   "unit 1: hardware domain 6 names domains 2 and 1");
+
+	/* A third device, on domain 3 (its own page table), with DID 7. */
+	c = dec_new(test);
+	dec_add_domain3(c);
+	dec_add_device(c, 0x0200, DEC_UNIT, 3, DEC_DID_B);
+	dec_unit(c)->nr_devices = 3;
+	DEC_REFUSED_EITHER(c, "unit 1: hardware domain 7 names domains 2 and 3",
+			   "unit 1: hardware domain 7 names domains 3 and 2");
+
+	/* With a DID of its own it is fine. */
+	dec_device(c, 0x0200)->hw_id = 8;
+	DEC_ACCEPTED(c);
+}
+
+/* One domain with two DIDs on one unit. */
+static void decode_test_domain_two_hw_ids(struct kunit *test)
+{
+	struct iommu_lu_device_ser dv;
+	struct dec *c;
+
+	/*
+	 * 05:03.0, behind the same bridges as 05:02.0 and on its domain,
+	 * but with DID 8 where 05:02.0 has 7.
+	 */
+	c = dec_new(test);
+	dv = *dec_device(c, DEC_RID_B);
+	dv.rid = 0x0518;
+	dv.rids[0] = 0x0518;
+	dv.hw_id = 8;
+	dec_add(c, IOMMU_LU_REC_DEVICE, &dv);
+	dec_unit(c)->nr_devices = 3;
+	DEC_REFUSED_EITHER(c, "unit 1: domain 2 has hardware ids 7 and 8",
+			   "unit 1: domain 2 has hardware ids 8 and 7");
+
+	/* 02:00.0 on domain 1 with DID 9; 01:00.0 has 6. */
+	c = dec_new(test);
+	dec_add_device(c, 0x0200, DEC_UNIT, DEC_DOM_A, 9);
+	dec_unit(c)->nr_devices = 3;
+	DEC_REFUSED_EITHER(c, "unit 1: domain 1 has hardware ids 6 and 9",
+			   "unit 1: domain 1 has hardware ids 9 and 6");
+
+	/* With DID 6 it shares domain 1 the way 01:00.0 does: fine. */
+	dec_device(c, 0x0200)->hw_id = DEC_DID_A;
+	DEC_ACCEPTED(c);
+}
+
+/*
+ * VT-d domain ids 0 (caching mode) and 1 (FLPT_DEFAULT_DID) are reserved,
+ * and a DID has 16 bits.
+ */
+static void decode_test_device_did_range(struct kunit *test)
+{
+	static const u32 bad[] = { 0, 1, 0x10000, 0xffffffff };
+	static const u32 good[] = { 2, 0xffff };
+	char words[64];
+	unsigned int i;
+	struct dec *c;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		c = dec_new(test);
+		dec_device(c, DEC_RID_A)->hw_id = bad[i];
+		snprintf(words, sizeof(words),
+			 "device 0100: VT-d domain id %u is reserved or out of range",
+			 bad[i]);
+		DEC_REFUSED(c, words);
+	}
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		c = dec_new(test);
+		dec_device(c, DEC_RID_B)->hw_id = good[i];
+		DEC_ACCEPTED(c);
+	}
+
+	/* The range is VT-d's: an AMD-Vi unit's hardware ids are not checked. */
+	c = dec_new(test);
+	dec_unit(c)->vendor = IOMMU_LU_VENDOR_AMD_VI;
+	dec_device(c, DEC_RID_A)->hw_id = 0;
+	dec_device(c, DEC_RID_B)->hw_id = 0x10000;
+	DEC_ACCEPTED(c);
 }
 
 /* ---- devices ---- */
 
+/* A device record is the only record that names a unit (pages aside). */
 static void decode_test_device_unit_missing(struct kunit *test)
 {
-	struct dec *c = dec_new(test);
+	struct dec *c;
 
+	c = dec_new(test);
 	dec_device(c, DEC_RID_A)->unit_id = 9;
 	DEC_REFUSED(c, "device 0100: unit 9 missing");
+
+	c = dec_new(test);
+	dec_device(c, DEC_RID_B)->unit_id = 0;
+	DEC_REFUSED(c, "device 0510: unit 0 missing");
 }
 
 static void decode_test_device_domain_missing(struct kunit *test)
@@ -1134,21 +1402,53 @@ static void decode_test_device_domain_missing(struct kunit *test)
 	DEC_REFUSED(c, "device 0100: domain 9 missing");
 }
 
-static void decode_test_device_domain_of_other_unit(struct kunit *test)
+/*
+ * Linux 7.3 attaches one paging domain to devices behind several VT-d
+ * units: one page table, a DID on each unit. Accepted when each unit is
+ * consistent on its own; DIDs of different units are unrelated.
+ */
+static void decode_test_domain_on_two_units(struct kunit *test)
 {
+	struct iommu_lu_device_ser *dv, *dv2;
 	struct dec *c = dec_new(test);
+	struct iommu_lu_unit_ser *u2;
+
+	/* 02:00.0 behind unit 2 on domain 1, with the DID it has on unit 1. */
+	u2 = dec_add_unit2(c);
+	dv = dec_add_device(c, 0x0200, 2, DEC_DOM_A, DEC_DID_A);
+	DEC_ACCEPTED(c);
+
+	/* With the DID that names domain 2 on unit 1: another unit's business. */
+	dv->hw_id = DEC_DID_B;
+	DEC_ACCEPTED(c);
+
+	dv->hw_id = 9;
+	DEC_ACCEPTED(c);
+
+	/* A second device of unit 2 on domain 1 must have that unit's DID. */
+	dv2 = dec_add_device(c, 0x0208, 2, DEC_DOM_A, 10);
+	u2->nr_devices = 2;
+	DEC_REFUSED_EITHER(c, "unit 2: domain 1 has hardware ids 9 and 10",
+			   "unit 2: domain 1 has hardware ids 10 and 9");
+	dv2->hw_id = 9;
+	DEC_ACCEPTED(c);
+
+	/* ... and DID 9 of unit 2 names domain 1 only. */
+	dv2->domain_id = DEC_DOM_B;
+	DEC_REFUSED_EITHER(c, "unit 2: hardware domain 9 names domains 1 and 2",
+			   "unit 2: hardware domain 9 names domains 2 and 1");
+
+	/* Domain 2 on unit 2 with a DID of its own: both domains shared. */
+	dv2->hw_id = DEC_DID_A;
+	DEC_ACCEPTED(c);
 
 	/*
-	 * Unit 2 (with its root page) owns domain 2 and counts one device;
-	 * device 0510 on domain 2 still says unit 1.
+	 * Only domain 2 on unit 2, with a DID other than its unit-1 one: the
+	 * (unit, domain) pairs sort next to each other across the units.
 	 */
+	c = dec_new(test);
 	dec_add_unit2(c);
-	dec_domain(c, DEC_DOM_B)->unit_id = 2;
-	DEC_REFUSED(c, "device 0510: domain 2 belongs to unit 2, not 1");
-
-	/* Moved with its domain, the device is fine (and so is the rest). */
-	dec_device(c, DEC_RID_B)->unit_id = 2;
-	dec_unit(c)->nr_devices = 1;
+	dec_add_device(c, 0x0200, 2, DEC_DOM_B, 9);
 	DEC_ACCEPTED(c);
 }
 
@@ -1286,8 +1586,6 @@ static void decode_test_device_twice(struct kunit *test)
 {
 	struct dec *c = dec_new(test);
 	struct iommu_lu_device_ser dv = *dec_device(c, DEC_RID_B);
-	struct iommu_lu_domain_ser dom;
-	unsigned int i;
 
 	/*
 	 * A second record for 05:02.0, identical, counted by the unit: same
@@ -1300,27 +1598,13 @@ static void decode_test_device_twice(struct kunit *test)
 
 	/*
 	 * The same device on a second unit of the same segment: unit 2 (own
-	 * root page, one device) gets domain 3, a copy of domain 2 with its
-	 * three page-table pages moved by 256 MiB, and a copy of 05:02.0.
+	 * root page, one device) gets a copy of 05:02.0, on the same domain
+	 * (a domain may be used on two units, a device may not).
 	 */
 	c = dec_new(test);
 	dec_add_unit2(c);
-	dom = *dec_domain(c, DEC_DOM_B);
-	dom.id = 3;
-	dom.unit_id = 2;
-	dom.pgtable_phys += DEC_MOVE;
-	dec_add(c, IOMMU_LU_REC_DOMAIN, &dom);
-	for (i = 0; i < 3; i++) {
-		struct iommu_lu_page_ser p = *dec_page(c, IOMMU_LU_PAGE_PGTABLE,
-							DEC_DOM_B, i);
-
-		p.owner = 3;
-		p.phys += DEC_MOVE;
-		dec_add(c, IOMMU_LU_REC_PAGE, &p);
-	}
 	dv = *dec_device(c, DEC_RID_B);
 	dv.unit_id = 2;
-	dv.domain_id = 3;
 	dec_add(c, IOMMU_LU_REC_DEVICE, &dv);
 	DEC_REFUSED(c, "device 0510 twice");
 }
@@ -1424,11 +1708,14 @@ static void decode_test_domain_root_not_its_page(struct kunit *test)
 {
 	struct dec *c;
 
-	/* Domain 1's root is a page of domain 2. */
+	/*
+	 * Domain 1's root is a page of domain 2 (not its root: two domains
+	 * naming one page table are refused before pages are looked at).
+	 */
 	c = dec_new(test);
 	dec_domain(c, DEC_DOM_A)->pgtable_phys =
-		dec_page(c, IOMMU_LU_PAGE_PGTABLE, DEC_DOM_B, 0)->phys;
-	DEC_REFUSED(c, "domain 1: page-table root 0x40813000 is not one of its pages");
+		dec_page(c, IOMMU_LU_PAGE_PGTABLE, DEC_DOM_B, 1)->phys;
+	DEC_REFUSED(c, "domain 1: page-table root 0x40815000 is not one of its pages");
 
 	/* ... a context page of the unit. */
 	c = dec_new(test);
@@ -1558,21 +1845,25 @@ static struct kunit_case decode_test_cases[] = {
 	/* domains */
 	KUNIT_CASE(decode_test_domain_id_zero),
 	KUNIT_CASE(decode_test_domain_duplicate_id),
-	KUNIT_CASE(decode_test_domain_unit_missing),
 	KUNIT_CASE(decode_test_domain_pgtable),
 	KUNIT_CASE(decode_test_domain_levels),
 	KUNIT_CASE(decode_test_domain_no_pages),
 	KUNIT_CASE(decode_test_domain_nr_pages),
-	KUNIT_CASE(decode_test_domain_hw_id_twice),
-	KUNIT_CASE(decode_test_domain_reserved_did),
+	KUNIT_CASE(decode_test_domain_shared_pgtable),
+	KUNIT_CASE(decode_test_domain_no_device),
+	/* hardware domain ids */
+	KUNIT_CASE(decode_test_hw_id_two_domains),
+	KUNIT_CASE(decode_test_domain_two_hw_ids),
+	KUNIT_CASE(decode_test_device_did_range),
 	/* devices */
 	KUNIT_CASE(decode_test_device_unit_missing),
 	KUNIT_CASE(decode_test_device_domain_missing),
-	KUNIT_CASE(decode_test_device_domain_of_other_unit),
+	KUNIT_CASE(decode_test_domain_on_two_units),
 	KUNIT_CASE(decode_test_device_segment),
 	KUNIT_CASE(decode_test_device_nr_rids),
 	KUNIT_CASE(decode_test_device_first_rid),
 	KUNIT_CASE(decode_test_device_reserved),
+	KUNIT_CASE(decode_test_device_pasid_dir),
 	KUNIT_CASE(decode_test_device_rid_twice),
 	KUNIT_CASE(decode_test_device_unused_rid),
 	KUNIT_CASE(decode_test_rid_on_two_domains),

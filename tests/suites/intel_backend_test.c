@@ -10,22 +10,36 @@
  * machine (tests/harness): the VT-d hardware model, the PCI model and the
  * Intel driver model, which builds the tables the backend reads. Checks are
  * made on what the hardware does (translation, faults, invalidations the
- * model performed or refused), not on the backend's internals:
+ * model performed or refused), not on the backend's internals.
+ *
+ * Every case that makes sense in both modes runs twice, as a parameterised
+ * case ("legacy", "scalable": the hardware has ECAP.SMTS and the driver runs
+ * it in scalable mode), so KTAP names the mode that failed:
  *
  * - preserve: a device and its aliases are preserved; a context entry in
- *   pass-through, with reserved bits, or an alias in another domain is
- *   refused with -EINVAL; a page table with a loop, a shared page or a bad
- *   superpage bit is refused; translation off is -ENODEV;
+ *   pass-through (scalable: a RID_PASID entry that is not second-level
+ *   only), with reserved bits, or an alias in another domain is refused
+ *   with -EINVAL; a page table with a loop, a shared page or a bad superpage
+ *   bit is refused; translation off is -ENODEV;
  * - shutdown: iommu_lu_intel_cleanup_set() predicts exactly what shutdown
  *   clears; unpreserved ids fault, preserved ones keep translating; the
- *   invalidation goes through the queue (or the registers without QI) with
- *   no misuse counted, and the driver's own queue keeps working after it;
- *   clflush on a non-coherent unit;
+ *   invalidation goes through the queue (scalable: with 256-bit descriptors
+ *   and a PASID-cache invalidation that really empties the model's PASID
+ *   cache) with no misuse counted, and the driver's own queue keeps working
+ *   after it; clflush on a non-coherent unit;
  * - next kernel: the unit is adopted and DMA continues through every alias;
  *   a changed domain id, a stray live entry or translation turned off make
  *   adopt refuse and block_all block every DMA with translation on;
- *   iommu_lu_finish() clears an unclaimed device (device_clear);
- * - scalable mode is refused for now.
+ *   iommu_lu_finish() clears an unclaimed device (device_clear).
+ *
+ * Legacy only: the register-based invalidation (scalable mode needs the
+ * queue). Scalable only: one bus with a lower and an upper context table
+ * (only the half with a preserved id survives), the page-request enable
+ * cleared at shutdown, a handover whose mode differs from the next driver's
+ * (either way) refused with every DMA blocked, a corrupted PASID entry
+ * refused at adoption, PASIDs other than RID_PASID (refused on another
+ * domain, cleared at shutdown when they appear afterwards), and Linux 7.3's
+ * missing context entry for a bridge's alias in scalable mode.
  *
  * Userspace only: it needs the models.
  */
@@ -47,8 +61,11 @@
 
 /*
  * Topology: 00:02.0 (A, preserved), 00:03.0 (B), root port 00:1c.0 with
- * 01:00.0 (C) behind it, and optionally a PCIe-to-PCI bridge 00:1e.0 with a
- * conventional endpoint 02:01.0 (D, aliases 02:01.0 and 02:00.0).
+ * 01:00.0 (C) behind it, and optionally an aliased device D: in legacy
+ * mode a conventional endpoint 02:01.0 behind the PCIe-to-PCI bridge
+ * 00:1e.0 (aliases 02:01.0 and 02:00.0); in scalable mode, where Linux 7.3
+ * gives a bridge's alias no context entry, 00:04.0 with a phantom function
+ * 00:04.1 (a DMA alias quirk).
  */
 #define IBT_RID_A		0x0010
 #define IBT_RID_B		0x0018
@@ -56,6 +73,8 @@
 #define IBT_RID_C		0x0100
 #define IBT_RID_D		0x0208
 #define IBT_RID_D_ALIAS		0x0200
+#define IBT_RID_E		0x0020
+#define IBT_RID_E_ALIAS		0x0021
 
 struct ibt_ctx_entry {
 	u64 lo;
@@ -63,30 +82,79 @@ struct ibt_ctx_entry {
 };
 
 /**
+ * struct ibt_mode - One parameter: the mode every unit runs in.
+ * @name: for KTAP.
+ * @sm: scalable mode.
+ */
+struct ibt_mode {
+	const char *name;
+	bool sm;
+};
+
+static const struct ibt_mode ibt_modes[] = {
+	{ .name = "legacy", .sm = false },
+	{ .name = "scalable", .sm = true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(ibt_mode, ibt_modes, name);
+
+/**
  * struct ibt - One test's machine.
  * @test: the test.
+ * @sm: scalable mode.
  * @m: the machine.
  * @a: device A (preserved).
  * @b: device B.
  * @rp: the root port.
  * @c: device C, behind @rp.
- * @d: device D behind the PCIe-to-PCI bridge, or -1.
+ * @d: the aliased device D, or -1.
+ * @rid_d: D's requester id.
+ * @rid_d_alias: its alias.
  * @o: the caller-owned domain A (or D) is attached to.
  */
 struct ibt {
 	struct kunit *test;
+	bool sm;
 	struct lu_machine *m;
 	int a, b, rp, c, d;
+	u16 rid_d, rid_d_alias;
 	struct lu_owner *o;
 };
 
-static void ibt_setup(struct kunit *test, struct ibt *t,
-		      const struct vtd_model_cfg *cfg, bool with_bridge)
+static bool ibt_param_sm(struct kunit *test)
+{
+	const struct ibt_mode *mode = test->param_value;
+
+	return mode && mode->sm;
+}
+
+static struct lu_machine *ibt_machine(const struct vtd_model_cfg *cfg, bool sm)
+{
+	struct vtd_model_cfg c;
+
+	if (cfg)
+		c = *cfg;
+	else
+		vtd_model_default_cfg(&c);
+	c.scalable |= sm;
+	return lu_machine_new_units(1, &c, sm);
+}
+
+/*
+ * The machine of a test: @cfg (NULL: defaults; scalable hardware when @sm),
+ * the driver in scalable mode when @sm, A, B, the root port, C, and with
+ * @with_alias the aliased device D; the owner's domain on A (or D).
+ */
+static void ibt_setup_mode(struct kunit *test, struct ibt *t,
+			   const struct vtd_model_cfg *cfg, bool with_alias,
+			   bool sm)
 {
 	int br;
 
 	t->test = test;
-	t->m = lu_machine_new(1, cfg);
+	t->sm = sm;
+	t->m = ibt_machine(cfg, t->sm);
+	KUNIT_ASSERT_EQ(test, idrv_sm(t->m->drv[0]), t->sm);
 	t->a = lu_machine_add(t->m, 0, -1, PCI_DEVFN(2, 0),
 			      PCI_MODEL_ENDPOINT_PCIE, 0);
 	t->b = lu_machine_add(t->m, 0, -1, PCI_DEVFN(3, 0),
@@ -99,19 +167,37 @@ static void ibt_setup(struct kunit *test, struct ibt *t,
 	KUNIT_ASSERT_GE(test, t->b, 0);
 	KUNIT_ASSERT_GE(test, t->c, 0);
 	t->d = -1;
-	if (with_bridge) {
+	if (with_alias && !t->sm) {
 		br = lu_machine_add(t->m, 0, -1, PCI_DEVFN(0x1e, 0),
 				    PCI_MODEL_PCIE_PCI_BRIDGE, 2);
 		KUNIT_ASSERT_GE(test, br, 0);
 		t->d = lu_machine_add(t->m, 0, br, PCI_DEVFN(1, 0),
 				      PCI_MODEL_ENDPOINT_PCI, 0);
+		t->rid_d = IBT_RID_D;
+		t->rid_d_alias = IBT_RID_D_ALIAS;
+	} else if (with_alias) {
+		t->d = lu_machine_add_aliased(t->m, 0, -1, PCI_DEVFN(4, 0),
+					      PCI_MODEL_ENDPOINT_PCIE, 0,
+					      PCI_DEVFN(4, 1));
+		t->rid_d = IBT_RID_E;
+		t->rid_d_alias = IBT_RID_E_ALIAS;
+	}
+	if (with_alias) {
 		KUNIT_ASSERT_GE(test, t->d, 0);
+		KUNIT_ASSERT_EQ(test, lu_machine_rid(t->m, t->d), t->rid_d);
 	}
 	KUNIT_ASSERT_EQ(test, lu_machine_rid(t->m, t->a), IBT_RID_A);
 	KUNIT_ASSERT_EQ(test, lu_machine_rid(t->m, t->c), IBT_RID_C);
 
 	t->o = lu_owner_new(t->m, 0, IBT_IOVA, IBT_PAGES, IBT_SEED);
-	KUNIT_ASSERT_EQ(test, lu_owner_attach(t->o, with_bridge ? t->d : t->a), 0);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(t->o, with_alias ? t->d : t->a), 0);
+}
+
+/* ibt_setup_mode() in the mode of the case's parameter. */
+static void ibt_setup(struct kunit *test, struct ibt *t,
+		      const struct vtd_model_cfg *cfg, bool with_alias)
+{
+	ibt_setup_mode(test, t, cfg, with_alias, ibt_param_sm(test));
 }
 
 static void ibt_free(struct ibt *t)
@@ -131,16 +217,27 @@ static struct ibt_ctx_entry *ibt_root(struct ibt *t)
 	return physmem_va(readq(ibt_regs(t) + VTDM_REG_RTADDR) & VTDM_PAGE_MASK);
 }
 
-/* The context entry of @rid in the tables RTADDR points at, or NULL. */
+/* The context table @rid's entry sits in (scalable: lower or upper), or 0. */
+static u64 ibt_ctx_table(struct ibt *t, u16 rid)
+{
+	struct ibt_ctx_entry *re = &ibt_root(t)[rid >> 8];
+	u64 half = t->sm && (rid & 0x80) ? re->hi : re->lo;
+
+	return half & VTDM_ROOT_P ? half & VTDM_PAGE_MASK : 0;
+}
+
+/*
+ * The context entry of @rid in the tables RTADDR points at, or NULL. In
+ * scalable mode that is the first half of the 32-byte entry.
+ */
 static struct ibt_ctx_entry *ibt_ctx(struct ibt *t, u16 rid)
 {
-	struct ibt_ctx_entry *rt = ibt_root(t);
-	struct ibt_ctx_entry *ct;
+	u64 table = ibt_ctx_table(t, rid);
+	struct ibt_ctx_entry *ct = table ? physmem_va(table) : NULL;
 
-	if (!rt || !(rt[rid >> 8].lo & VTDM_ROOT_P))
+	if (!ct)
 		return NULL;
-	ct = physmem_va(rt[rid >> 8].lo & VTDM_PAGE_MASK);
-	return ct ? &ct[rid & 0xff] : NULL;
+	return t->sm ? &ct[(rid & 0x7f) * 2] : &ct[rid & 0xff];
 }
 
 static bool ibt_ctx_present(struct ibt *t, u16 rid)
@@ -148,6 +245,44 @@ static bool ibt_ctx_present(struct ibt *t, u16 rid)
 	struct ibt_ctx_entry *ce = ibt_ctx(t, rid);
 
 	return ce && (ce->lo & VTDM_CTX_P);
+}
+
+/* Scalable mode: the PASID table entry (8 qwords) of @pasid of @rid, or NULL. */
+static u64 *ibt_pe(struct ibt *t, u16 rid, u32 pasid)
+{
+	struct ibt_ctx_entry *ce = ibt_ctx(t, rid);
+	u64 *dir, *table;
+
+	if (!ce || !(ce->lo & VTDM_SMCTX_P))
+		return NULL;
+	dir = physmem_va(ce->lo & VTDM_PAGE_MASK);
+	if (!dir || !(dir[pasid >> 6] & VTDM_PDE_P))
+		return NULL;
+	table = physmem_va(dir[pasid >> 6] & VTDM_PAGE_MASK);
+	return table ? &table[(pasid & 63) * 8] : NULL;
+}
+
+/* The domain id @rid's entry (legacy) or RID_PASID entry (scalable) holds. */
+static u64 *ibt_did_word(struct ibt *t, u16 rid, unsigned int *shift)
+{
+	u64 *pe;
+
+	if (!t->sm) {
+		*shift = VTDM_CTX_DID_SHIFT;
+		return &ibt_ctx(t, rid)->hi;
+	}
+	pe = ibt_pe(t, rid, 0);
+	*shift = 0;
+	return pe ? &pe[1] : NULL;
+}
+
+static void ibt_set_did(struct ibt *t, u16 rid, u16 did)
+{
+	unsigned int shift;
+	u64 *w = ibt_did_word(t, rid, &shift);
+
+	KUNIT_ASSERT_NOT_NULL(t->test, w);
+	*w = (*w & ~(0xffffULL << shift)) | ((u64)did << shift);
 }
 
 static struct iommu_lu_unit *ibt_unit(struct ibt *t)
@@ -174,9 +309,10 @@ static void ibt_expect_no_misuse(struct ibt *t)
 
 	vtd_model_stats(t->m->hw[0], &st);
 	KUNIT_EXPECT_EQ_MSG(t->test, st.errors, 0,
-			    "qi_bad_desc %llu qi_fetch %llu gcmd_multi %llu reg_inv_while_qi %llu",
+			    "qi_bad_desc %llu qi_fetch %llu qi_width %llu gcmd_multi %llu reg_inv_while_qi %llu",
 			    (unsigned long long)st.err_qi_bad_desc,
 			    (unsigned long long)st.err_qi_fetch,
+			    (unsigned long long)st.err_qi_width,
 			    (unsigned long long)st.err_gcmd_multi,
 			    (unsigned long long)st.err_reg_inv_while_qi);
 	KUNIT_EXPECT_FALSE(t->test,
@@ -213,6 +349,7 @@ static void intel_backend_test_registered(struct kunit *test)
 static void intel_backend_test_preserve(struct kunit *test)
 {
 	struct ibt t = {};
+	u64 *dir;
 
 	ibt_setup(test, &t, NULL, false);
 	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.a), 0);
@@ -221,12 +358,20 @@ static void intel_backend_test_preserve(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, kho_model_preserved(readq(ibt_regs(&t) +
 							  VTDM_REG_RTADDR) &
 						    VTDM_PAGE_MASK));
-	KUNIT_EXPECT_TRUE(test, kho_model_preserved(ibt_root(&t)[0].lo &
-						    VTDM_PAGE_MASK));
+	KUNIT_EXPECT_TRUE(test, kho_model_preserved(ibt_ctx_table(&t, IBT_RID_A)));
 	KUNIT_EXPECT_TRUE(test, kho_model_preserved(idrv_domain_pgd(t.o->domain)));
 	/* Bus 1 has nothing preserved: its context table is not handed over. */
-	KUNIT_EXPECT_FALSE(test, kho_model_preserved(ibt_root(&t)[1].lo &
-						     VTDM_PAGE_MASK));
+	KUNIT_EXPECT_FALSE(test, kho_model_preserved(ibt_ctx_table(&t, IBT_RID_C)));
+	if (t.sm) {
+		/* A's PASID directory and the PASID table of its RID_PASID. */
+		dir = physmem_va(ibt_ctx(&t, IBT_RID_A)->lo & VTDM_PAGE_MASK);
+		KUNIT_ASSERT_NOT_NULL(test, dir);
+		KUNIT_EXPECT_TRUE(test, kho_model_preserved(physmem_pa(dir)));
+		KUNIT_EXPECT_TRUE(test, kho_model_preserved(dir[0] & VTDM_PAGE_MASK));
+		/* B's are not. */
+		dir = physmem_va(ibt_ctx(&t, IBT_RID_B)->lo & VTDM_PAGE_MASK);
+		KUNIT_EXPECT_FALSE(test, kho_model_preserved(physmem_pa(dir)));
+	}
 	/* Idempotent. */
 	KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), 0);
 	ibt_expect_no_misuse(&t);
@@ -251,16 +396,28 @@ static void intel_backend_test_translation_off(struct kunit *test)
 
 static void intel_backend_test_pass_through_refused(struct kunit *test)
 {
-	struct ibt t = {};
 	struct ibt_ctx_entry *ce;
+	struct ibt t = {};
+	u64 *pe;
 
 	ibt_setup(test, &t, NULL, false);
-	ce = ibt_ctx(&t, IBT_RID_A);
-	KUNIT_ASSERT_NOT_NULL(test, ce);
-	ce->lo = (ce->lo & ~(3ULL << VTDM_CTX_TT_SHIFT)) |
-		 ((u64)VTDM_CTX_TT_PT << VTDM_CTX_TT_SHIFT);
-	KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, shim_log_contains("0000:00:02.0: translation type"));
+	if (t.sm) {
+		/* A pass-through RID_PASID entry (PGTT 4). */
+		pe = ibt_pe(&t, IBT_RID_A, 0);
+		KUNIT_ASSERT_NOT_NULL(test, pe);
+		pe[0] = (pe[0] & ~(7ULL << VTDM_PE_PGTT_SHIFT)) |
+			((u64)VTDM_PE_PGTT_PT << VTDM_PE_PGTT_SHIFT);
+		KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), -EINVAL);
+		KUNIT_EXPECT_TRUE(test,
+				  shim_log_contains("00:02.0: PASID entry is not second-level"));
+	} else {
+		ce = ibt_ctx(&t, IBT_RID_A);
+		KUNIT_ASSERT_NOT_NULL(test, ce);
+		ce->lo = (ce->lo & ~(3ULL << VTDM_CTX_TT_SHIFT)) |
+			 ((u64)VTDM_CTX_TT_PT << VTDM_CTX_TT_SHIFT);
+		KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), -EINVAL);
+		KUNIT_EXPECT_TRUE(test, shim_log_contains("0000:00:02.0: translation type"));
+	}
 	KUNIT_EXPECT_EQ(test, kho_model_nr_preserved_pages(), IBT_PAGES);
 	ibt_free(&t);
 }
@@ -273,28 +430,61 @@ static void intel_backend_test_reserved_bits_refused(struct kunit *test)
 	ibt_setup(test, &t, NULL, false);
 	ce = ibt_ctx(&t, IBT_RID_A);
 	KUNIT_ASSERT_NOT_NULL(test, ce);
+	/* Reserved in both modes (legacy 63:24, scalable 63:21). */
 	ce->hi |= BIT_ULL(40);
 	KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), -EINVAL);
 	KUNIT_EXPECT_TRUE(test, shim_log_contains("reserved bits"));
+	if (t.sm) {
+		/* The upper 128 bits of a scalable-mode entry. */
+		ce->hi &= ~BIT_ULL(40);
+		ce[1].hi = 1;
+		KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), -EINVAL);
+		ce[1].hi = 0;
+		KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), 0);
+	}
 	ibt_free(&t);
 }
 
+/*
+ * An alias on another domain. Scalable mode: the phantom function's entry
+ * points at another PASID directory whose RID_PASID entry has another
+ * domain id.
+ */
 static void intel_backend_test_alias_other_domain(struct kunit *test)
 {
-	struct ibt t = {};
 	struct ibt_ctx_entry *ce;
+	struct ibt t = {};
+	u64 dir, tbl, *d, *p;
 
 	ibt_setup(test, &t, NULL, true);
-	KUNIT_ASSERT_TRUE(test, ibt_ctx_present(&t, IBT_RID_D));
-	ce = ibt_ctx(&t, IBT_RID_D_ALIAS);
+	KUNIT_ASSERT_TRUE(test, ibt_ctx_present(&t, t.rid_d));
+	ce = ibt_ctx(&t, t.rid_d_alias);
 	KUNIT_ASSERT_NOT_NULL(test, ce);
 	KUNIT_ASSERT_TRUE(test, ce->lo & VTDM_CTX_P);
-	/* The alias points at another domain id. */
-	ce->hi = (ce->hi & ~(0xffffULL << VTDM_CTX_DID_SHIFT)) |
-		 (0x77ULL << VTDM_CTX_DID_SHIFT);
-	KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.d), -EINVAL);
-	KUNIT_EXPECT_TRUE(test,
-			  shim_log_contains("alias 02:00.0 is attached to a different domain"));
+	if (t.sm) {
+		KUNIT_ASSERT_EQ(test, ce->lo, ibt_ctx(&t, t.rid_d)->lo);
+		dir = physmem_alloc_page();
+		tbl = physmem_alloc_page();
+		KUNIT_ASSERT_NE(test, dir, 0);
+		KUNIT_ASSERT_NE(test, tbl, 0);
+		d = physmem_va(dir);
+		p = physmem_va(tbl);
+		memset(d, 0, PAGE_SIZE);
+		memcpy(p, ibt_pe(&t, t.rid_d, 0), PAGE_SIZE >> 6);
+		d[0] = tbl | VTDM_PDE_P;
+		p[1] = 0x77;
+		ce->lo = dir | (ce->lo & ~VTDM_PAGE_MASK);
+		KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.d), -EINVAL);
+		KUNIT_EXPECT_TRUE(test,
+				  shim_log_contains("alias 00:04.1 uses another PASID directory"));
+	} else {
+		/* The alias points at another domain id. */
+		ce->hi = (ce->hi & ~(0xffffULL << VTDM_CTX_DID_SHIFT)) |
+			 (0x77ULL << VTDM_CTX_DID_SHIFT);
+		KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.d), -EINVAL);
+		KUNIT_EXPECT_TRUE(test,
+				  shim_log_contains("alias 02:00.0 is attached to a different"));
+	}
 	ibt_free(&t);
 }
 
@@ -391,15 +581,28 @@ static void ibt_check_shutdown(struct kunit *test, struct ibt *t, bool qi)
 	KUNIT_EXPECT_EQ(test, n_set, 3);
 	/* Computing it wrote nothing. */
 	KUNIT_EXPECT_TRUE(test, ibt_ctx_present(t, IBT_RID_B));
+	/* Fill the caches: the PASID cache of B must go too. */
+	KUNIT_EXPECT_EQ(test, ibt_dma(t, IBT_RID_A), 0);
+	ibt_dma(t, IBT_RID_B);
 
 	vtd_model_stats(t->m->hw[0], &ms0);
 	lu_machine_shutdown(t->m);
 	vtd_model_stats(t->m->hw[0], &ms1);
 
 	iommu_lu_intel_last_shutdown(&st);
-	KUNIT_EXPECT_EQ(test, st.ctx_cleared, 2);	/* B and the root port */
-	KUNIT_EXPECT_EQ(test, st.roots_zeroed, 1);	/* bus 1 */
 	KUNIT_EXPECT_EQ(test, st.ctx_kept, 1);		/* A */
+	if (t->sm) {
+		/* B; the root port is alone in bus 0's upper table. */
+		KUNIT_EXPECT_EQ(test, st.ctx_cleared, 1);
+		KUNIT_EXPECT_EQ(test, st.roots_zeroed, 2);	/* 0 upper, 1 lower */
+		KUNIT_EXPECT_FALSE(test, ibt_root(t)[0].hi & VTDM_ROOT_P);
+		KUNIT_EXPECT_TRUE(test, ibt_root(t)[0].lo & VTDM_ROOT_P);
+	} else {
+		KUNIT_EXPECT_EQ(test, st.ctx_cleared, 2);	/* B, root port */
+		KUNIT_EXPECT_EQ(test, st.roots_zeroed, 1);	/* bus 1 */
+	}
+	KUNIT_EXPECT_EQ(test, st.pre_cleared, 0);
+	KUNIT_EXPECT_EQ(test, st.pasid_cleared, 0);
 	KUNIT_EXPECT_EQ(test, st.flushed_qi, qi);
 	KUNIT_EXPECT_TRUE(test, st.flush_ok);
 
@@ -417,6 +620,12 @@ static void ibt_check_shutdown(struct kunit *test, struct ibt *t, bool qi)
 		KUNIT_EXPECT_EQ(test, ms1.reg_inv, ms0.reg_inv);
 	else
 		KUNIT_EXPECT_EQ(test, ms1.reg_inv, ms0.reg_inv + 2);
+	/* Scalable mode: the PASID cache too, and it really emptied. */
+	KUNIT_EXPECT_EQ(test, ms1.pc_inv_global, ms0.pc_inv_global + t->sm);
+	KUNIT_EXPECT_EQ(test, ms1.pc_entries, 0);
+	KUNIT_EXPECT_EQ(test, ms1.cc_entries + ms1.iotlb_entries, 0);
+	if (t->sm)
+		KUNIT_EXPECT_GT(test, ms0.pc_entries, 0);
 
 	KUNIT_EXPECT_EQ(test, ibt_dma(t, IBT_RID_A), 0);
 	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t->o, IBT_RID_A), 0);
@@ -432,6 +641,9 @@ static void intel_backend_test_shutdown_qi(struct kunit *test)
 
 	ibt_setup(test, &t, NULL, false);
 	KUNIT_ASSERT_TRUE(test, idrv_qi_enabled(t.m->drv[0]));
+	/* Scalable mode: 256-bit descriptors. */
+	KUNIT_EXPECT_EQ(test, !!(readq(ibt_regs(&t) + VTDM_REG_IQA) & VTDM_IQA_DW),
+			t.sm);
 	ibt_check_shutdown(test, &t, true);
 
 	/* The queue is where the driver left it: its own flushes still work. */
@@ -447,6 +659,7 @@ static void intel_backend_test_shutdown_qi(struct kunit *test)
 	ibt_free(&t);
 }
 
+/* Legacy only: scalable mode needs the invalidation queue. */
 static void intel_backend_test_shutdown_registers(struct kunit *test)
 {
 	struct vtd_model_cfg cfg;
@@ -475,9 +688,11 @@ static void intel_backend_test_shutdown_noncoherent(struct kunit *test)
 	flushes = shim_clflush_calls;
 	lu_machine_shutdown(t.m);
 	iommu_lu_intel_last_shutdown(&st);
-	/* One per cleared context entry and zeroed root entry. */
+	/* One per entry written: cleared, zeroed, PRE or PASID cleared. */
 	KUNIT_EXPECT_EQ(test, shim_clflush_calls - flushes,
-			st.ctx_cleared + st.roots_zeroed);
+			st.ctx_cleared + st.roots_zeroed + st.pre_cleared +
+			st.pasid_cleared);
+	KUNIT_EXPECT_GT(test, st.ctx_cleared, 0);
 	ibt_expect_no_misuse(&t);
 	ibt_free(&t);
 }
@@ -490,15 +705,17 @@ static void intel_backend_test_adopt(struct kunit *test)
 
 	ibt_setup(test, &t, NULL, true);
 	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.d), 0);
-	KUNIT_ASSERT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_D), 0);
+	KUNIT_ASSERT_EQ(test, lu_owner_check_dma(t.o, t.rid_d), 0);
+	KUNIT_ASSERT_EQ(test, lu_owner_check_dma(t.o, t.rid_d_alias), 0);
 	lu_machine_kexec(t.m);
 
 	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
-	KUNIT_EXPECT_TRUE(test, iommu_lu_rid_adopted(ibt_unit(&t), IBT_RID_D));
+	KUNIT_EXPECT_EQ(test, idrv_sm(t.m->drv[0]), t.sm);
+	KUNIT_EXPECT_TRUE(test, iommu_lu_rid_adopted(ibt_unit(&t), t.rid_d));
 	KUNIT_EXPECT_TRUE(test, iommu_lu_rid_adopted(ibt_unit(&t),
-						     IBT_RID_D_ALIAS));
-	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_D), 0);
-	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_D_ALIAS), 0);
+						     t.rid_d_alias));
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, t.rid_d), 0);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, t.rid_d_alias), 0);
 	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_A), -EFAULT);
 	ibt_expect_no_misuse(&t);
 	ibt_free(&t);
@@ -519,16 +736,16 @@ static void intel_backend_test_finish_clears(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ibt_ctx_present(&t, IBT_RID_A));
 	KUNIT_EXPECT_TRUE(test, ibt_root(&t)[0].lo & VTDM_ROOT_P);
 	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_A), -EFAULT);
+	if (t.sm)
+		KUNIT_EXPECT_EQ(test, ibt_ctx(&t, IBT_RID_A)[1].lo |
+				      ibt_ctx(&t, IBT_RID_A)[1].hi, 0);
 	ibt_expect_no_misuse(&t);
 	ibt_free(&t);
 }
 
 static void ibt_tamper_did(struct ibt *t)
 {
-	struct ibt_ctx_entry *ce = ibt_ctx(t, IBT_RID_A);
-
-	ce->hi = (ce->hi & ~(0xffffULL << VTDM_CTX_DID_SHIFT)) |
-		 (0x77ULL << VTDM_CTX_DID_SHIFT);
+	ibt_set_did(t, IBT_RID_A, 0x77);
 }
 
 static void ibt_tamper_stray(struct ibt *t)
@@ -544,28 +761,36 @@ static void ibt_tamper_te_off(struct ibt *t)
 	       ibt_regs(t) + VTDM_REG_GCMD);
 }
 
+static void ibt_check_blocked_in(struct kunit *test, struct ibt *t,
+				 void (*tamper)(struct ibt *t), const char *why)
+{
+	u64 old_root;
+
+	KUNIT_ASSERT_EQ(test, ibt_preserve(t, t->a), 0);
+	old_root = readq(ibt_regs(t) + VTDM_REG_RTADDR) & VTDM_PAGE_MASK;
+	ibt_kexec_tampered(t, tamper);
+
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(t->m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
+	KUNIT_EXPECT_TRUE_MSG(test, shim_log_contains(why), "no \"%s\" in the log",
+			      why);
+	KUNIT_EXPECT_TRUE(test, shim_log_contains("ALL DMA ON THIS UNIT IS BLOCKED"));
+	KUNIT_EXPECT_TRUE(test, vtd_model_translation_enabled(t->m->hw[0]));
+	KUNIT_EXPECT_NE(test, vtd_model_active_root(t->m->hw[0]) & VTDM_PAGE_MASK,
+			old_root);
+	KUNIT_EXPECT_EQ(test, ibt_dma(t, IBT_RID_A), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ibt_dma(t, IBT_RID_B), -EFAULT);
+	KUNIT_EXPECT_TRUE(test, readl(ibt_regs(t) + VTDM_REG_GSTS) &
+				VTDM_GSTS_QIES);
+	ibt_expect_no_misuse(t);
+}
+
 static void ibt_check_blocked(struct kunit *test,
 			      void (*tamper)(struct ibt *t), const char *why)
 {
 	struct ibt t = {};
-	u64 old_root;
 
 	ibt_setup(test, &t, NULL, false);
-	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.a), 0);
-	old_root = readq(ibt_regs(&t) + VTDM_REG_RTADDR) & VTDM_PAGE_MASK;
-	ibt_kexec_tampered(&t, tamper);
-
-	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
-	KUNIT_EXPECT_TRUE_MSG(test, shim_log_contains(why), "no \"%s\" in the log",
-			      why);
-	KUNIT_EXPECT_TRUE(test, shim_log_contains("ALL DMA ON THIS UNIT IS BLOCKED"));
-	KUNIT_EXPECT_TRUE(test, vtd_model_translation_enabled(t.m->hw[0]));
-	KUNIT_EXPECT_NE(test, vtd_model_active_root(t.m->hw[0]), old_root);
-	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_A), -EFAULT);
-	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_B), -EFAULT);
-	KUNIT_EXPECT_TRUE(test, readl(ibt_regs(&t) + VTDM_REG_GSTS) &
-				VTDM_GSTS_QIES);
-	ibt_expect_no_misuse(&t);
+	ibt_check_blocked_in(test, &t, tamper, why);
 	ibt_free(&t);
 }
 
@@ -594,29 +819,26 @@ static void intel_backend_test_cleanup_set_modes(struct kunit *test)
 	struct iommu_device iommu_dev = {};
 	enum iommu_lu_boot_state state;
 	struct iommu_lu_unit_desc desc;
-	struct vtd_model_cfg cfg;
 	struct iommu_lu_unit *unit;
 	struct vtd_model *hw;
 	struct ibt t = {};
 
 	KUNIT_ASSERT_NOT_NULL(test, set);
 
-	/* A legacy unit with nothing preserved has no cleanup to compute. */
+	/* A unit with nothing preserved has no cleanup to compute. */
 	ibt_setup(test, &t, NULL, false);
 	KUNIT_EXPECT_EQ(test, iommu_lu_intel_cleanup_set(ibt_unit(&t), set),
 			-ENODEV);
 	ibt_free(&t);
 
-	/* Scalable mode is refused for now. */
-	vtd_model_default_cfg(&cfg);
-	cfg.scalable = true;
-	hw = vtd_model_create(0xfedb0000ULL, &cfg);
+	/* A mode the backend does not know is refused. */
+	hw = vtd_model_create(0xfedb0000ULL, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, hw);
 	desc = (struct iommu_lu_unit_desc){
 		.vendor = IOMMU_LU_VENDOR_INTEL_VTD,
 		.token = 0xfedb0000ULL,
 		.segment = 5,
-		.mode = IOMMU_LU_MODE_VTD_SCALABLE,
+		.mode = 7,
 		.regs = vtd_model_regs(hw),
 		.iommu_dev = &iommu_dev,
 	};
@@ -628,25 +850,319 @@ static void intel_backend_test_cleanup_set_modes(struct kunit *test)
 	vtd_model_destroy(hw);
 }
 
+/* ---- scalable mode only ------------------------------------------------ */
+
+#define IBT_RID_F		0x0088	/* 00:11.0: bus 0's upper context table */
+
+/*
+ * A (00:02.0) in bus 0's lower context table, F (00:11.0, devfn 0x88) in its
+ * upper one, each on its own domain: preserving one preserves its half's
+ * table only, and the shutdown zeroes the other half of the root entry.
+ */
+static void ibt_check_two_tables(struct kunit *test, bool keep_upper)
+{
+	struct iommu_lu_intel_shutdown_stats st;
+	u64 lower, upper, kept_table;
+	struct lu_owner *of;
+	u16 kept, lost;
+	struct ibt t = {};
+	int f;
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	f = lu_machine_add(t.m, 0, -1, PCI_DEVFN(0x11, 0), PCI_MODEL_ENDPOINT_PCIE, 0);
+	KUNIT_ASSERT_GE(test, f, 0);
+	KUNIT_ASSERT_EQ(test, lu_machine_rid(t.m, f), IBT_RID_F);
+	of = lu_owner_new(t.m, 0, IBT_IOVA, 1, 0x33);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(of, f), 0);
+	KUNIT_ASSERT_EQ(test, lu_owner_check_dma(of, IBT_RID_F), 0);
+	KUNIT_ASSERT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_A), 0);
+
+	lower = ibt_ctx_table(&t, IBT_RID_A);
+	upper = ibt_ctx_table(&t, IBT_RID_F);
+	KUNIT_ASSERT_NE(test, lower, 0);
+	KUNIT_ASSERT_NE(test, upper, 0);
+	KUNIT_ASSERT_NE(test, lower, upper);
+	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, keep_upper ? f : t.a), 0);
+	kept = keep_upper ? IBT_RID_F : IBT_RID_A;
+	lost = keep_upper ? IBT_RID_A : IBT_RID_F;
+	kept_table = keep_upper ? upper : lower;
+	KUNIT_EXPECT_TRUE(test, kho_model_preserved(kept_table));
+	KUNIT_EXPECT_FALSE(test, kho_model_preserved(keep_upper ? lower : upper));
+
+	lu_machine_shutdown(t.m);
+	iommu_lu_intel_last_shutdown(&st);
+	KUNIT_EXPECT_EQ(test, st.ctx_kept, 1);
+	/* Bus 1, and the half of bus 0 without a preserved id. */
+	KUNIT_EXPECT_EQ(test, st.roots_zeroed, 2);
+	KUNIT_EXPECT_EQ(test, !!(ibt_root(&t)[0].hi & VTDM_ROOT_P), keep_upper);
+	KUNIT_EXPECT_EQ(test, !!(ibt_root(&t)[0].lo & VTDM_ROOT_P), !keep_upper);
+	KUNIT_EXPECT_EQ(test, ibt_ctx_table(&t, kept), kept_table);
+	KUNIT_EXPECT_EQ(test, ibt_dma(&t, kept), 0);
+	KUNIT_EXPECT_EQ(test, ibt_dma(&t, lost), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_B), -EFAULT);
+
+	lu_machine_jump(t.m);
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(keep_upper ? of : t.o, kept), 0);
+	KUNIT_EXPECT_EQ(test, ibt_dma(&t, lost), -EFAULT);
+	ibt_expect_no_misuse(&t);
+	lu_owner_free(of);
+	ibt_free(&t);
+}
+
+static void intel_backend_test_sm_lower_table_only(struct kunit *test)
+{
+	ibt_check_two_tables(test, false);
+}
+
+static void intel_backend_test_sm_upper_table_only(struct kunit *test)
+{
+	ibt_check_two_tables(test, true);
+}
+
+/* PRE is cleared at shutdown on a preserved entry (it is only set by PRI). */
+static void intel_backend_test_sm_pre_cleared(struct kunit *test)
+{
+	struct iommu_lu_intel_shutdown_stats st;
+	struct ibt t = {};
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	KUNIT_ASSERT_EQ(test, idrv_set_pri(t.m->drv[0], t.m->devs[t.a].pdev, true), 0);
+	KUNIT_ASSERT_EQ(test, idrv_set_pri(t.m->drv[0], t.m->devs[t.b].pdev, true), 0);
+	KUNIT_ASSERT_TRUE(test, ibt_ctx(&t, IBT_RID_A)->lo & VTDM_SMCTX_PRE);
+	KUNIT_ASSERT_TRUE(test, ibt_ctx(&t, IBT_RID_B)->lo & VTDM_SMCTX_PRE);
+	/* PRE does not stop a device from being preserved. */
+	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.a), 0);
+
+	lu_machine_shutdown(t.m);
+	iommu_lu_intel_last_shutdown(&st);
+	KUNIT_EXPECT_EQ(test, st.pre_cleared, 1);
+	KUNIT_EXPECT_FALSE(test, ibt_ctx(&t, IBT_RID_A)->lo & VTDM_SMCTX_PRE);
+	KUNIT_EXPECT_TRUE(test, ibt_ctx_present(&t, IBT_RID_A));
+	KUNIT_EXPECT_FALSE(test, ibt_ctx_present(&t, IBT_RID_B));
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_A), 0);
+
+	lu_machine_jump(t.m);
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_A), 0);
+	ibt_expect_no_misuse(&t);
+	ibt_free(&t);
+}
+
+static void ibt_tamper_pre(struct ibt *t)
+{
+	ibt_ctx(t, IBT_RID_A)->lo |= VTDM_SMCTX_PRE;
+}
+
+/* PRE set again after the cleanup: the handover is not what it says. */
+static void intel_backend_test_sm_pre_set_after_cleanup(struct kunit *test)
+{
+	struct ibt t = {};
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	ibt_check_blocked_in(test, &t, ibt_tamper_pre,
+			     "0000:00:02.0: page requests enabled after the cleanup cleared them");
+	ibt_free(&t);
+}
+
+/*
+ * The unit's mode is in the handover: a next kernel running the other mode
+ * is refused (the table mode cannot change with translation on), every DMA
+ * is blocked, and the driver keeps the mode the hardware has.
+ */
+static void ibt_check_mode_mismatch(struct kunit *test, bool old_sm)
+{
+	struct vtd_model_cfg cfg;
+	struct ibt t = {};
+	u64 old_root;
+
+	vtd_model_default_cfg(&cfg);
+	cfg.scalable = true;		/* the hardware can do both */
+	ibt_setup_mode(test, &t, &cfg, false, old_sm);
+	KUNIT_ASSERT_EQ(test, idrv_sm(t.m->drv[0]), old_sm);
+	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.a), 0);
+	old_root = vtd_model_active_root(t.m->hw[0]);
+	KUNIT_ASSERT_EQ(test, !!(old_root & VTDM_RTADDR_SMT), old_sm);
+
+	t.m->sm_on = !old_sm;		/* the next kernel's command line */
+	lu_machine_kexec(t.m);
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
+	KUNIT_EXPECT_TRUE(test, shim_log_contains("the handover's mode differs from the driver's"));
+	KUNIT_EXPECT_TRUE(test, shim_log_contains("ALL DMA ON THIS UNIT IS BLOCKED"));
+	KUNIT_EXPECT_TRUE(test, vtd_model_translation_enabled(t.m->hw[0]));
+	KUNIT_EXPECT_NE(test, vtd_model_active_root(t.m->hw[0]) & VTDM_PAGE_MASK,
+			old_root & VTDM_PAGE_MASK);
+	/* Same table mode as before; the driver follows the hardware. */
+	KUNIT_EXPECT_EQ(test, !!(vtd_model_active_root(t.m->hw[0]) & VTDM_RTADDR_SMT),
+			old_sm);
+	KUNIT_EXPECT_EQ(test, idrv_sm(t.m->drv[0]), old_sm);
+	KUNIT_EXPECT_NE(test, lu_owner_check_dma(t.o, IBT_RID_A), 0);
+	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_B), -EFAULT);
+	ibt_expect_no_misuse(&t);
+	ibt_free(&t);
+}
+
+static void intel_backend_test_sm_mode_mismatch_to_legacy(struct kunit *test)
+{
+	ibt_check_mode_mismatch(test, true);
+}
+
+static void intel_backend_test_sm_mode_mismatch_to_scalable(struct kunit *test)
+{
+	ibt_check_mode_mismatch(test, false);
+}
+
+static void ibt_tamper_pgtt(struct ibt *t)
+{
+	u64 *pe = ibt_pe(t, IBT_RID_A, 0);
+
+	pe[0] = (pe[0] & ~(7ULL << VTDM_PE_PGTT_SHIFT)) |
+		((u64)VTDM_PE_PGTT_FL << VTDM_PE_PGTT_SHIFT);
+}
+
+static void ibt_tamper_pasid_dir(struct ibt *t)
+{
+	u64 *dir = physmem_va(ibt_ctx(t, IBT_RID_A)->lo & VTDM_PAGE_MASK);
+	u64 table = physmem_alloc_page();
+
+	memcpy(physmem_va(table), physmem_va(dir[0] & VTDM_PAGE_MASK), PAGE_SIZE);
+	dir[0] = table | VTDM_PDE_P;
+}
+
+/* A corrupted RID_PASID entry, or a PASID table nobody recorded. */
+static void intel_backend_test_sm_bad_pasid_entry_blocks(struct kunit *test)
+{
+	struct ibt t = {};
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	ibt_check_blocked_in(test, &t, ibt_tamper_pgtt,
+			     "0000:00:02.0: PASID entry is not second-level only");
+	ibt_free(&t);
+}
+
+static void intel_backend_test_sm_unrecorded_pasid_table_blocks(struct kunit *test)
+{
+	struct ibt t = {};
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	ibt_check_blocked_in(test, &t, ibt_tamper_pasid_dir,
+			     "0000:00:02.0: PASID 0: PASID table has no page record");
+	ibt_free(&t);
+}
+
+/*
+ * PASIDs other than RID_PASID: on another domain they are refused at
+ * preserve time (their page tables are not handed over); on the device's
+ * domain they are kept. Ones that appear after the device was preserved
+ * and lead elsewhere are cleared at shutdown, so the handover stays
+ * consistent and adoption succeeds.
+ */
+static void intel_backend_test_sm_other_pasids(struct kunit *test)
+{
+	struct iommu_lu_intel_shutdown_stats st;
+	u64 *pe0, *pe1, *pe2, *dir, t64;
+	struct ibt t = {};
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	pe0 = ibt_pe(&t, IBT_RID_A, 0);
+	pe1 = ibt_pe(&t, IBT_RID_A, 1);
+	pe2 = ibt_pe(&t, IBT_RID_A, 2);
+	KUNIT_ASSERT_NOT_NULL(test, pe0);
+	memcpy(pe1, pe0, 64);
+	pe1[1] = (pe1[1] & ~0xffffULL) | 0x55;
+	KUNIT_EXPECT_EQ(test, ibt_preserve(&t, t.a), -EINVAL);
+	KUNIT_EXPECT_TRUE(test,
+			  shim_log_contains("0000:00:02.0: PASID 1: attached to another domain"));
+	KUNIT_EXPECT_EQ(test, kho_model_nr_preserved_pages(), IBT_PAGES);
+
+	/* On the same domain: fine. */
+	memcpy(pe1, pe0, 64);
+	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.a), 0);
+
+	/* After preserve: PASID 2 on another domain, a table for PASIDs 64..127. */
+	memcpy(pe2, pe0, 64);
+	pe2[1] = (pe2[1] & ~0xffffULL) | 0x55;
+	dir = physmem_va(ibt_ctx(&t, IBT_RID_A)->lo & VTDM_PAGE_MASK);
+	t64 = physmem_alloc_page();
+	KUNIT_ASSERT_NE(test, t64, 0);
+	memcpy(physmem_va(t64), pe0, 64);
+	dir[1] = t64 | VTDM_PDE_P;
+
+	lu_machine_shutdown(t.m);
+	iommu_lu_intel_last_shutdown(&st);
+	KUNIT_EXPECT_EQ(test, st.pasid_cleared, 2);
+	KUNIT_EXPECT_EQ(test, pe2[0], 0);
+	KUNIT_EXPECT_EQ(test, dir[1], 0);
+	KUNIT_EXPECT_TRUE(test, pe1[0] & VTDM_PE_P);
+	KUNIT_EXPECT_TRUE(test, pe0[0] & VTDM_PE_P);
+
+	lu_machine_jump(t.m);
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_A), 0);
+	ibt_expect_no_misuse(&t);
+	ibt_free(&t);
+}
+
+/*
+ * Linux 7.3 in scalable mode programs only a device's own requester ids
+ * (pci_pasid_table_setup() skips a bridge's alias): a conventional device
+ * behind a PCIe-to-PCI bridge has no entry for the alias its DMA carries,
+ * so it cannot be preserved, and says why.
+ */
+static void intel_backend_test_sm_bridge_alias_has_no_entry(struct kunit *test)
+{
+	struct lu_owner *o;
+	struct ibt t = {};
+	int br, d;
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	br = lu_machine_add(t.m, 0, -1, PCI_DEVFN(0x1e, 0),
+			    PCI_MODEL_PCIE_PCI_BRIDGE, 2);
+	KUNIT_ASSERT_GE(test, br, 0);
+	d = lu_machine_add(t.m, 0, br, PCI_DEVFN(1, 0), PCI_MODEL_ENDPOINT_PCI, 0);
+	KUNIT_ASSERT_GE(test, d, 0);
+	o = lu_owner_new(t.m, 0, IBT_IOVA, 1, 0x44);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(o, d), 0);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(o, IBT_RID_D), 0);
+	KUNIT_EXPECT_FALSE(test, ibt_ctx_present(&t, IBT_RID_D_ALIAS));
+	KUNIT_EXPECT_NE(test, lu_owner_check_dma(o, IBT_RID_D_ALIAS), 0);
+
+	KUNIT_EXPECT_EQ(test, ibt_preserve(&t, d), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, shim_log_contains("0000:02:00.0: context entry not present"));
+	KUNIT_EXPECT_FALSE(test, iommu_lu_device_preserved(lu_machine_dev(t.m, d)));
+	lu_owner_free(o);
+	ibt_free(&t);
+}
+
 static struct kunit_case intel_backend_test_cases[] = {
-	KUNIT_CASE(intel_backend_test_registered),
-	KUNIT_CASE(intel_backend_test_preserve),
-	KUNIT_CASE(intel_backend_test_translation_off),
-	KUNIT_CASE(intel_backend_test_pass_through_refused),
-	KUNIT_CASE(intel_backend_test_reserved_bits_refused),
-	KUNIT_CASE(intel_backend_test_alias_other_domain),
-	KUNIT_CASE(intel_backend_test_pgtable_loop),
-	KUNIT_CASE(intel_backend_test_pgtable_shared_page),
-	KUNIT_CASE(intel_backend_test_pgtable_bad_superpage),
-	KUNIT_CASE(intel_backend_test_shutdown_qi),
+	KUNIT_CASE_PARAM(intel_backend_test_registered, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_preserve, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_translation_off, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_pass_through_refused, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_reserved_bits_refused, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_alias_other_domain, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_pgtable_loop, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_pgtable_shared_page, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_pgtable_bad_superpage, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_shutdown_qi, ibt_mode_gen_params),
 	KUNIT_CASE(intel_backend_test_shutdown_registers),
-	KUNIT_CASE(intel_backend_test_shutdown_noncoherent),
-	KUNIT_CASE(intel_backend_test_adopt),
-	KUNIT_CASE(intel_backend_test_finish_clears),
-	KUNIT_CASE(intel_backend_test_adopt_did_changed),
-	KUNIT_CASE(intel_backend_test_adopt_stray_entry),
-	KUNIT_CASE(intel_backend_test_adopt_translation_off),
-	KUNIT_CASE(intel_backend_test_cleanup_set_modes),
+	KUNIT_CASE_PARAM(intel_backend_test_shutdown_noncoherent, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_adopt, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_finish_clears, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_adopt_did_changed, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_adopt_stray_entry, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_adopt_translation_off, ibt_mode_gen_params),
+	KUNIT_CASE_PARAM(intel_backend_test_cleanup_set_modes, ibt_mode_gen_params),
+	KUNIT_CASE(intel_backend_test_sm_lower_table_only),
+	KUNIT_CASE(intel_backend_test_sm_upper_table_only),
+	KUNIT_CASE(intel_backend_test_sm_pre_cleared),
+	KUNIT_CASE(intel_backend_test_sm_pre_set_after_cleanup),
+	KUNIT_CASE(intel_backend_test_sm_mode_mismatch_to_legacy),
+	KUNIT_CASE(intel_backend_test_sm_mode_mismatch_to_scalable),
+	KUNIT_CASE(intel_backend_test_sm_bad_pasid_entry_blocks),
+	KUNIT_CASE(intel_backend_test_sm_unrecorded_pasid_table_blocks),
+	KUNIT_CASE(intel_backend_test_sm_other_pasids),
+	KUNIT_CASE(intel_backend_test_sm_bridge_alias_has_no_entry),
 	{}
 };
 

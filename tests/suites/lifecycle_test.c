@@ -8,6 +8,13 @@
  * translation, release, finish, a second hop; the security property that
  * after shutdown only preserved requester ids translate (all 65536 of a unit
  * tried); and the failure policy for a bad handover.
+ *
+ * Every case runs with the unit in legacy and in scalable mode (the KTAP
+ * line of each parameter names the mode). The scene's second group differs:
+ * in legacy mode two conventional devices behind a PCI bridge behind a
+ * PCIe-to-PCI bridge (aliases on another bus); in scalable mode, where Linux
+ * 7.3 programs no context entry for a bridge's alias, a two-function device
+ * whose function 0 has a phantom function (a DMA alias quirk) at 03:00.4.
  */
 #include <stdlib.h>
 #include <kunit/test.h>
@@ -16,31 +23,85 @@
 #include "model/kho.h"
 #include "../core/lu_core.h"
 
+/**
+ * struct lc_mode - One parameter: the mode the unit runs in.
+ * @name: for KTAP.
+ * @sm: scalable mode.
+ */
+struct lc_mode {
+	const char *name;
+	bool sm;
+};
+
+static const struct lc_mode lc_modes[] = {
+	{ .name = "legacy", .sm = false },
+	{ .name = "scalable", .sm = true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(lc_mode, lc_modes, name);
+
 struct scene {
 	struct lu_machine *m;
+	bool sm;
 	int rp0, ep0, rp1, ep1, rp2, pcie_pci, pci_br, bep0, bep1, rp3;
-	struct lu_owner *o0, *o1;	/* ep0; the bridge group */
+	struct lu_owner *o0, *o1;	/* ep0; the second group */
 	u64 dma_page;			/* ep1's default-domain mapping */
 };
 
 #define DMA_IOVA	0x100000ULL	/* ep1's default domain maps this IOVA too */
 
+static bool lc_sm(struct kunit *test)
+{
+	const struct lc_mode *mode = test->param_value;
+
+	return mode && mode->sm;
+}
+
+/* A machine of one unit in the mode of the case's parameter. */
+static struct lu_machine *lc_machine(struct kunit *test)
+{
+	struct vtd_model_cfg cfg;
+
+	vtd_model_default_cfg(&cfg);
+	cfg.scalable = lc_sm(test);
+	return lu_machine_new(1, &cfg);
+}
+
 static void scene_up(struct kunit *test, struct scene *s)
 {
-	struct lu_machine *m = lu_machine_new(1, NULL);
+	struct lu_machine *m = lc_machine(test);
 	struct device *g[2];
 	u64 phys;
 
 	s->m = m;
+	s->sm = lc_sm(test);
+	KUNIT_ASSERT_EQ(test, idrv_sm(m->drv[0]), s->sm);
 	s->rp0 = lu_machine_add(m, 0, -1, PCI_DEVFN(0x1c, 0), PCI_MODEL_ROOT_PORT, 1);
 	s->ep0 = lu_machine_add(m, 0, s->rp0, 0, PCI_MODEL_ENDPOINT_PCIE, 0);
 	s->rp1 = lu_machine_add(m, 0, -1, PCI_DEVFN(0x1d, 0), PCI_MODEL_ROOT_PORT, 2);
 	s->ep1 = lu_machine_add(m, 0, s->rp1, 0, PCI_MODEL_ENDPOINT_PCIE, 0);
 	s->rp2 = lu_machine_add(m, 0, -1, PCI_DEVFN(0x1e, 0), PCI_MODEL_ROOT_PORT, 3);
-	s->pcie_pci = lu_machine_add(m, 0, s->rp2, 0, PCI_MODEL_PCIE_PCI_BRIDGE, 4);
-	s->pci_br = lu_machine_add(m, 0, s->pcie_pci, PCI_DEVFN(1, 0), PCI_MODEL_PCI_BRIDGE, 5);
-	s->bep0 = lu_machine_add(m, 0, s->pci_br, PCI_DEVFN(2, 0), PCI_MODEL_ENDPOINT_PCI, 0);
-	s->bep1 = lu_machine_add(m, 0, s->pci_br, PCI_DEVFN(3, 0), PCI_MODEL_ENDPOINT_PCI, 0);
+	if (s->sm) {
+		/* 03:00.0 (phantom 03:00.4) and 03:00.1: one group, no ACS. */
+		s->pcie_pci = -1;
+		s->pci_br = -1;
+		s->bep0 = lu_machine_add_aliased(m, 0, s->rp2, PCI_DEVFN(0, 0),
+						 PCI_MODEL_ENDPOINT_PCIE, 0,
+						 PCI_DEVFN(0, 4));
+		s->bep1 = lu_machine_add(m, 0, s->rp2, PCI_DEVFN(0, 1),
+					 PCI_MODEL_ENDPOINT_PCIE, 0);
+	} else {
+		s->pcie_pci = lu_machine_add(m, 0, s->rp2, 0,
+					     PCI_MODEL_PCIE_PCI_BRIDGE, 4);
+		s->pci_br = lu_machine_add(m, 0, s->pcie_pci, PCI_DEVFN(1, 0),
+					   PCI_MODEL_PCI_BRIDGE, 5);
+		s->bep0 = lu_machine_add(m, 0, s->pci_br, PCI_DEVFN(2, 0),
+					 PCI_MODEL_ENDPOINT_PCI, 0);
+		s->bep1 = lu_machine_add(m, 0, s->pci_br, PCI_DEVFN(3, 0),
+					 PCI_MODEL_ENDPOINT_PCI, 0);
+	}
+	KUNIT_ASSERT_GE(test, s->bep0, 0);
+	KUNIT_ASSERT_GE(test, s->bep1, 0);
 	s->rp3 = lu_machine_add(m, 0, -1, PCI_DEVFN(0x1f, 0), PCI_MODEL_ROOT_PORT, 6);
 	KUNIT_ASSERT_GE(test, s->rp3, 0);
 
@@ -118,8 +179,12 @@ static void lifecycle_test_rid_space_closed(struct kunit *test)
 			translated += !ret;
 		}
 	}
-	/* ep0: 1 id x 2 pages of o0 in the list; bridge: 4 ids x 2 pages. */
-	KUNIT_EXPECT_EQ(test, translated, 1 * 2 + 4 * 2);
+	/*
+	 * ep0: 1 id x 2 pages of o0 in the list; the group: 2 pages for each
+	 * id (legacy: 4, the bridge's aliases; scalable: 3, the phantom).
+	 */
+	KUNIT_EXPECT_EQ(test, n1, s.sm ? 3 : 4);
+	KUNIT_EXPECT_EQ(test, translated, (n0 + n1) * 2);
 }
 
 /* The whole update, then DMA in the next kernel. */
@@ -277,7 +342,7 @@ static void lifecycle_test_shutdown_infallible(struct kunit *test)
 /* No handover: the driver behaves as it always did. */
 static void lifecycle_test_nothing_preserved(struct kunit *test)
 {
-	struct lu_machine *m = lu_machine_new(1, NULL);
+	struct lu_machine *m = lc_machine(test);
 	int rp = lu_machine_add(m, 0, -1, PCI_DEVFN(0x1c, 0), PCI_MODEL_ROOT_PORT, 1);
 
 	KUNIT_ASSERT_GE(test, lu_machine_add(m, 0, rp, 0, PCI_MODEL_ENDPOINT_PCIE, 0), 0);
@@ -308,8 +373,8 @@ static void lifecycle_test_bad_handover_blocks(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, shim_log_contains("all DMA blocked"));
 	KUNIT_EXPECT_TRUE(test, vtd_model_translation_enabled(m->hw[0]));
 	KUNIT_EXPECT_NE(test, vtd_model_active_root(m->hw[0]) & ~0xfffULL, old_root);
-	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o0, 0x0100), 0);
-	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o1, 0x0510), 0);
+	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o0, lu_machine_rid(m, s.ep0)), 0);
+	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o1, lu_machine_rid(m, s.bep0)), 0);
 	/* Leaked, not freed: the old root is still allocated. */
 	KUNIT_EXPECT_TRUE(test, physmem_page_in_use(old_root));
 }
@@ -327,7 +392,7 @@ static void lifecycle_test_uncleaned_blocks(struct kunit *test)
 	lu_machine_jump(m);
 	KUNIT_EXPECT_EQ(test, idrv_boot_state(m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
 	KUNIT_EXPECT_TRUE(test, shim_log_contains("did not run its shutdown cleanup"));
-	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o0, 0x0100), 0);
+	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o0, lu_machine_rid(m, s.ep0)), 0);
 }
 
 /* Hardware that contradicts its record (a context entry rewritten). */
@@ -335,29 +400,38 @@ static void lifecycle_test_hw_mismatch_blocks(struct kunit *test)
 {
 	struct scene s;
 	struct lu_machine *m;
-	u64 *re, *ce;
+	u64 *re, *ce, *dir, *pe;
 
 	scene_up(test, &s);
 	m = s.m;
 	lu_machine_shutdown(m);
-	/* After the cleanup, before the jump, a stray write changes ep0's DID. */
+	/*
+	 * After the cleanup, before the jump, a stray write changes ep0's DID:
+	 * in its context entry (legacy), in its RID_PASID entry (scalable).
+	 */
 	re = physmem_va(idrv_root_phys(m->drv[0]));
 	ce = physmem_va(re[2 * 1] & ~0xfffULL);
-	ce[1] ^= 0x7f00;
+	if (s.sm) {
+		dir = physmem_va(ce[0] & ~0xfffULL);
+		pe = physmem_va(dir[0] & ~0xfffULL);
+		pe[1] ^= 0x7f;
+	} else {
+		ce[1] ^= 0x7f00;
+	}
 	lu_machine_jump(m);
 	KUNIT_EXPECT_EQ(test, idrv_boot_state(m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
 	KUNIT_EXPECT_TRUE(test, shim_log_contains("does not match the handover"));
 }
 
 static struct kunit_case lifecycle_test_cases[] = {
-	KUNIT_CASE(lifecycle_test_rid_space_closed),
-	KUNIT_CASE(lifecycle_test_shutdown_infallible),
-	KUNIT_CASE(lifecycle_test_kexec),
-	KUNIT_CASE(lifecycle_test_two_hops),
-	KUNIT_CASE(lifecycle_test_nothing_preserved),
-	KUNIT_CASE(lifecycle_test_bad_handover_blocks),
-	KUNIT_CASE(lifecycle_test_uncleaned_blocks),
-	KUNIT_CASE(lifecycle_test_hw_mismatch_blocks),
+	KUNIT_CASE_PARAM(lifecycle_test_rid_space_closed, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_shutdown_infallible, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_kexec, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_two_hops, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_nothing_preserved, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_bad_handover_blocks, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_uncleaned_blocks, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_hw_mismatch_blocks, lc_mode_gen_params),
 	{}
 };
 

@@ -2,8 +2,6 @@
 /* IOMMU_LU_KERNEL_SUITE: model-free, built in-kernel too. */
 /*
  * KUnit suite: the AMD-Vi and SMMUv3 stub backends.
- *
- * IOMMU_LU_KERNEL_SUITE: model-free, also built into the kernel.
  */
 
 /**

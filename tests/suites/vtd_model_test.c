@@ -1009,16 +1009,362 @@ static void vtd_model_test_pass_through(struct kunit *test)
 	vtd_model_destroy(m2);
 }
 
-/* SMT may change only with TE off; a latched SMT is reported as not modelled. */
+/* ---- scalable mode ------------------------------------------------- */
+
+/* The tables of one scalable-mode requester id, see vtdt_sm_dev(). */
+struct vtdt_sm {
+	u64 ctx;		/* its (lower or upper) context table */
+	u64 ce;			/* its 32-byte context entry */
+	u64 dir;		/* PASID directory */
+	u64 ptbl;		/* PASID table of PASIDs 0..63 */
+	u64 pe;			/* the RID_PASID (0) entry */
+	u64 pgd;		/* 3-level second-level table */
+};
+
+/* Replace the suite's legacy unit with one that has ECAP.SMTS. */
+static void vtdt_go_scalable(struct vtdt *t)
+{
+	struct vtd_model_cfg cfg;
+
+	vtd_model_destroy(t->m);
+	vtd_model_default_cfg(&cfg);
+	cfg.scalable = true;
+	t->m = vtd_model_create(VTDT_REG_BASE, &cfg);
+	KUNIT_ASSERT_NOT_NULL(t->test, t->m);
+	t->regs = vtd_model_regs(t->m);
+}
+
+static void vtdt_sm_enable(struct vtdt *t)
+{
+	writeq(t->root | VTDM_RTADDR_SMT, t->regs + VTDM_REG_RTADDR);
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	vtdt_gcmd(t, VTDM_GCMD_TE);
+	KUNIT_EXPECT_EQ(t->test, vtd_model_active_root(t->m), t->root | VTDM_RTADDR_SMT);
+	KUNIT_EXPECT_TRUE(t->test, vtd_model_translation_enabled(t->m));
+}
+
+static u64 vtdt_pe0(u64 pgd, unsigned int aw, unsigned int pgtt, bool fpd)
+{
+	return pgd | ((u64)aw << VTDM_PE_AW_SHIFT) | ((u64)pgtt << VTDM_PE_PGTT_SHIFT) |
+	       (fpd ? VTDM_PE_FPD : 0) | VTDM_PE_P;
+}
+
+/*
+ * @rid translates through domain @did: the root half of its bus (shared
+ * context tables are reused), a 32-byte context entry with PDTS 2, a PASID
+ * directory whose entry 0 leads to a PASID table, and a present RID_PASID
+ * entry (PGTT 2, AW 1) pointing at a new 3-level page table.
+ */
+static void vtdt_sm_dev(struct vtdt *t, u16 rid, u16 did, struct vtdt_sm *d)
+{
+	unsigned int devfn = rid & 0xff;
+	u64 half = t->root + (rid >> 8) * 16 + (devfn >= 0x80 ? 8 : 0);
+
+	d->ctx = vtdt_get(half) & VTDM_PAGE_MASK;
+	if (!d->ctx) {
+		d->ctx = vtdt_page(t);
+		vtdt_put(half, d->ctx | VTDM_ROOT_P);
+	}
+	d->ce = d->ctx + (devfn & 0x7f) * 32;
+	d->dir = vtdt_page(t);
+	d->ptbl = vtdt_page(t);
+	d->pgd = vtdt_page(t);
+	d->pe = d->ptbl;
+	vtdt_put(d->ce, d->dir | (2ULL << VTDM_SMCTX_PDTS_SHIFT) | VTDM_SMCTX_P);
+	vtdt_put(d->ce + 8, 0);
+	vtdt_put(d->dir, d->ptbl | VTDM_PDE_P);
+	vtdt_put(d->pe + 8, did);
+	vtdt_put(d->pe, vtdt_pe0(d->pgd, 1, VTDM_PE_PGTT_SL, false));
+}
+
+/*
+ * One bus, two context tables: devfn 0x08 walks the lower table at index 8,
+ * devfn 0x88 the upper one at index 8 too; each half has its present bit.
+ */
+static void vtd_model_test_sm_translate(struct kunit *test)
+{
+	struct vtdt *t = test->priv;
+	u16 lo_rid = VTDT_RID, hi_rid = VTDT_RID | 0x80;
+	u64 p_lo = vtdt_page(t), p_hi = vtdt_page(t);
+	struct vtdt_sm lo, hi;
+	struct vtd_model_stats st;
+
+	vtdt_go_scalable(t);
+	vtdt_sm_dev(t, lo_rid, VTDT_DID, &lo);
+	vtdt_sm_dev(t, hi_rid, VTDT_DID + 1, &hi);
+	KUNIT_EXPECT_NE(test, lo.ctx, hi.ctx);
+	KUNIT_EXPECT_EQ(test, lo.ce - lo.ctx, hi.ce - hi.ctx);
+	vtdt_map(t, lo.pgd, 3, 0x1000, p_lo, VTDM_PTE_R | VTDM_PTE_W, 1);
+	vtdt_map(t, hi.pgd, 3, 0x1000, p_hi, VTDM_PTE_R, 1);
+	vtdt_sm_enable(t);
+
+	vtdt_expect_xlate(t, lo_rid, 0x1234, true, p_lo + 0x234);
+	vtdt_expect_xlate(t, hi_rid, 0x1234, false, p_hi + 0x234);
+	vtdt_expect_fault(t, hi_rid, 0x1234, true, VTDM_FR_WRITE);
+	vtdt_expect_fault(t, lo_rid, 0x2000, false, VTDM_FR_READ);
+	st = vtdt_stats(t);
+	KUNIT_EXPECT_EQ(test, st.cc_entries, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.pc_entries, 2ULL);
+	/* The IOTLB is tagged with the PASID entry's domain id. */
+	KUNIT_EXPECT_EQ(test, st.iotlb_entries, 2ULL);
+	writeq(VTDM_IOTLB_IVT | VTDM_IOTLB_DOMAIN | ((u64)(VTDT_DID + 1) << VTDM_IOTLB_DID_SHIFT),
+	       t->regs + VTDM_REG_IOTLB);
+	KUNIT_EXPECT_EQ(test, vtdt_stats(t).iotlb_entries, 1ULL);
+
+	/* Entry 8 of the lower table is not that of the upper one. */
+	vtdt_expect_fault(t, VTDT_RID | 0x09, 0x1000, false, VTDM_FR_CONTEXT_ENTRY_P);
+	vtdt_expect_fault(t, VTDT_RID | 0x89, 0x1000, false, VTDM_FR_CONTEXT_ENTRY_P);
+	/* A bus with only its lower half present. */
+	vtdt_sm_dev(t, (VTDT_BUS + 1) << 8, VTDT_DID, &lo);
+	vtdt_expect_fault(t, ((VTDT_BUS + 1) << 8) | 0x80, 0x1000, false,
+			  VTDM_FR_ROOT_ENTRY_P);
+	KUNIT_EXPECT_EQ(test, vtdt_stats(t).errors, 0ULL);
+}
+
+/*
+ * QEMU 7.2's scalable-mode checks: reserved bits of both root halves, of the
+ * context entry (lo 8:5, hi 63:21, the upper 128 bits), and a RID_PASID
+ * entry that is absent or not a second-level (or pass-through) entry of a
+ * supported width: fault 0x58, which FPD does not suppress.
+ */
+static void vtd_model_test_sm_reserved(struct kunit *test)
+{
+	struct vtdt *t = test->priv;
+	u64 page = vtdt_page(t), pa;
+	struct vtdt_sm d;
+	u64 ce0, pe0;
+	u16 rid = VTDT_RID;
+
+	vtdt_go_scalable(t);
+	vtdt_sm_dev(t, rid, VTDT_DID, &d);
+	vtdt_map(t, d.pgd, 3, 0x1000, page, VTDM_PTE_R, 1);
+	vtdt_sm_enable(t);
+	ce0 = vtdt_get(d.ce);
+	pe0 = vtdt_get(d.pe);
+
+#define VTDT_SM_FAULT(reason) do {					\
+		vtdt_gcmd(t, VTDM_GCMD_SRTP);	/* drops every cache */	\
+		vtdt_expect_fault(t, rid, 0x1000, false, reason);	\
+	} while (0)
+
+	vtdt_expect_xlate(t, rid, 0x1000, false, page);
+
+	/* Root: reserved bits of the half the request does not use count too. */
+	vtdt_put(t->root + VTDT_BUS * 16 + 8, BIT_ULL(5));
+	VTDT_SM_FAULT(VTDM_FR_ROOT_ENTRY_RSVD);
+	vtdt_put(t->root + VTDT_BUS * 16 + 8, 0);
+	vtdt_put(t->root + VTDT_BUS * 16, d.ctx | VTDM_ROOT_P | BIT_ULL(40));
+	VTDT_SM_FAULT(VTDM_FR_ROOT_ENTRY_RSVD);
+	vtdt_put(t->root + VTDT_BUS * 16, d.ctx | VTDM_ROOT_P);
+
+	/* Context: lo 8:5, hi 63:21, the upper 128 bits; PRE, DTE are fine. */
+	vtdt_put(d.ce, ce0 | BIT_ULL(6));
+	VTDT_SM_FAULT(VTDM_FR_CONTEXT_ENTRY_RSVD);
+	vtdt_put(d.ce, ce0);
+	vtdt_put(d.ce + 8, BIT_ULL(21));
+	VTDT_SM_FAULT(VTDM_FR_CONTEXT_ENTRY_RSVD);
+	vtdt_put(d.ce + 8, 0);
+	vtdt_put(d.ce + 24, 1);
+	VTDT_SM_FAULT(VTDM_FR_CONTEXT_ENTRY_RSVD);
+	vtdt_put(d.ce + 24, 0);
+	vtdt_put(d.ce, ce0 | VTDM_SMCTX_PRE | VTDM_SMCTX_DTE);
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	vtdt_expect_xlate(t, rid, 0x1000, false, page);
+	vtdt_put(d.ce, ce0);
+
+	/* PASID directory entry absent; RID_PASID in an absent directory slot. */
+	vtdt_put(d.dir, 0);
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	vtdt_put(d.dir, d.ptbl | VTDM_PDE_P);
+	vtdt_put(d.ce + 8, 64);
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	/* Beyond the directory: PDTS 0 is 128 entries, PASIDs 0..8191. */
+	vtdt_put(d.ce, d.dir | VTDM_SMCTX_P);
+	vtdt_put(d.dir + 128 * 8, d.ptbl | VTDM_PDE_P);
+	vtdt_put(d.ce + 8, 128 * 64);
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	vtdt_put(d.ce, ce0);
+	vtdt_put(d.ce + 8, 0);
+
+	/* RID_PASID entry: not present, PGTT 1, 3, 0, AW not in SAGAW. */
+	vtdt_put(d.pe, pe0 & ~VTDM_PE_P);
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	vtdt_put(d.pe, vtdt_pe0(d.pgd, 1, VTDM_PE_PGTT_FL, false));
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	vtdt_put(d.pe, vtdt_pe0(d.pgd, 1, VTDM_PE_PGTT_NESTED, false));
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	vtdt_put(d.pe, vtdt_pe0(d.pgd, 1, 0, false));
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	vtdt_put(d.pe, vtdt_pe0(d.pgd, 0, VTDM_PE_PGTT_SL, false));
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	/* Not qualified: recorded even with FPD in the context and PASID entries. */
+	vtdt_put(d.ce, ce0 | VTDM_SMCTX_FPD);
+	vtdt_put(d.pe, vtdt_pe0(d.pgd, 1, 0, true));
+	VTDT_SM_FAULT(VTDM_FR_PASID_TABLE_INV);
+	vtdt_put(d.ce, ce0);
+
+	/* PGTT 4 (ECAP.PT): pass-through. */
+	vtdt_put(d.pe, vtdt_pe0(0, 1, VTDM_PE_PGTT_PT, false));
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	vtdt_expect_xlate(t, rid, 0x76543210ULL, true, 0x76543210ULL);
+
+	/* FPD of the context, directory or PASID entry suppresses a read fault. */
+	vtdt_put(d.pe, pe0);
+	vtdt_put(d.ce, ce0 | VTDM_SMCTX_FPD);
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	KUNIT_EXPECT_EQ(test, vtdt_xlate(t, rid, 0x9000, false, &pa), -EFAULT);
+	vtdt_put(d.ce, ce0);
+	vtdt_put(d.dir, d.ptbl | VTDM_PDE_P | VTDM_PDE_FPD);
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	KUNIT_EXPECT_EQ(test, vtdt_xlate(t, rid, 0x9000, false, &pa), -EFAULT);
+	vtdt_put(d.dir, d.ptbl | VTDM_PDE_P);
+	vtdt_put(d.pe, pe0 | VTDM_PE_FPD);
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	KUNIT_EXPECT_EQ(test, vtdt_xlate(t, rid, 0x9000, false, &pa), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vtdt_stats(t).faults_suppressed, 3ULL);
+	vtdt_put(d.pe, pe0);
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	vtdt_expect_fault(t, rid, 0x9000, false, VTDM_FR_READ);
+	vtdt_expect_xlate(t, rid, 0x1000, false, page);
+#undef VTDT_SM_FAULT
+}
+
+/* Enable the queue with 256-bit descriptors (QS 0: 128 of them). */
+static void vtdt_qi_enable_dw(struct vtdt *t)
+{
+	t->iq = vtdt_page(t);
+	t->iq_tail = 0;
+	writel(0, t->regs + VTDM_REG_IQT);
+	writeq(t->iq | VTDM_IQA_DW, t->regs + VTDM_REG_IQA);
+	vtdt_gcmd(t, VTDM_GCMD_QIE);
+	KUNIT_EXPECT_TRUE(t->test, readl(t->regs + VTDM_REG_GSTS) & VTDM_GSTS_QIES);
+}
+
+/* Queue one 256-bit descriptor (upper half zero) and write the tail. */
+static void vtdt_qi_submit256(struct vtdt *t, u64 qw0, u64 qw1)
+{
+	vtdt_put(t->iq + t->iq_tail * 32, qw0);
+	vtdt_put(t->iq + t->iq_tail * 32 + 8, qw1);
+	vtdt_put(t->iq + t->iq_tail * 32 + 16, 0);
+	vtdt_put(t->iq + t->iq_tail * 32 + 24, 0);
+	t->iq_tail = (t->iq_tail + 1) % 128;
+	writel(t->iq_tail << 5, t->regs + VTDM_REG_IQT);
+}
+
+static u64 vtdt_pc_desc(unsigned int gran, u16 did, u32 pasid)
+{
+	return VTDM_QI_PASID_CACHE | ((u64)gran << VTDM_QI_GRAN_SHIFT) |
+	       ((u64)did << VTDM_QI_DID_SHIFT) | ((u64)pasid << VTDM_QI_PC_PASID_SHIFT);
+}
+
+/*
+ * The RID_PASID entry is cached per requester id: rewritten in memory, it
+ * keeps being used through IOTLB and context-cache invalidations until a
+ * PASID-cache invalidation that covers it (global, its domain, or its
+ * domain and PASID) drops it.
+ */
+static void vtd_model_test_sm_stale_pasid_cache(struct kunit *test)
+{
+	struct vtdt *t = test->priv;
+	u64 p_old = vtdt_page(t), p_new = vtdt_page(t), pgd2 = vtdt_page(t);
+	u64 iotlb_g = VTDM_QI_IOTLB | (1ULL << VTDM_QI_GRAN_SHIFT);
+	u64 cc_g = VTDM_QI_CC | (1ULL << VTDM_QI_GRAN_SHIFT);
+	struct vtd_model_stats st;
+	struct vtdt_sm d;
+
+	vtdt_go_scalable(t);
+	vtdt_sm_dev(t, VTDT_RID, VTDT_DID, &d);
+	vtdt_map(t, d.pgd, 3, 0x1000, p_old, VTDM_PTE_R, 1);
+	vtdt_map(t, pgd2, 3, 0x1000, p_new, VTDM_PTE_R, 1);
+	vtdt_sm_enable(t);
+	vtdt_qi_enable_dw(t);
+	vtdt_expect_xlate(t, VTDT_RID, 0x1000, false, p_old);
+
+	/* Switch the RID_PASID entry to the other table. */
+	vtdt_put(d.pe, vtdt_pe0(pgd2, 1, VTDM_PE_PGTT_SL, false));
+	vtdt_qi_submit256(t, iotlb_g, 0);
+	vtdt_expect_xlate(t, VTDT_RID, 0x1000, false, p_old);
+	vtdt_qi_submit256(t, iotlb_g, 0);
+	vtdt_qi_submit256(t, cc_g, 0);
+	vtdt_expect_xlate(t, VTDT_RID, 0x1000, false, p_old);
+	KUNIT_EXPECT_GE(test, vtdt_stats(t).pc_hits, 2ULL);
+
+	/* Another domain, another PASID of this domain: still stale. */
+	vtdt_qi_submit256(t, iotlb_g, 0);
+	vtdt_qi_submit256(t, vtdt_pc_desc(VTDM_QI_PC_DOMAIN, VTDT_DID + 1, 0), 0);
+	vtdt_qi_submit256(t, vtdt_pc_desc(VTDM_QI_PC_PASID, VTDT_DID, 1), 0);
+	vtdt_expect_xlate(t, VTDT_RID, 0x1000, false, p_old);
+	/* Its domain and PASID: the new entry is read. */
+	vtdt_qi_submit256(t, iotlb_g, 0);
+	vtdt_qi_submit256(t, vtdt_pc_desc(VTDM_QI_PC_PASID, VTDT_DID, 0), 0);
+	vtdt_expect_xlate(t, VTDT_RID, 0x1000, false, p_new);
+
+	/* A cleared RID_PASID entry keeps translating until the PASID cache goes. */
+	vtdt_put(d.pe, 0);
+	vtdt_qi_submit256(t, iotlb_g, 0);
+	vtdt_qi_submit256(t, cc_g, 0);
+	vtdt_expect_xlate(t, VTDT_RID, 0x1000, false, p_new);
+	vtdt_qi_submit256(t, vtdt_pc_desc(VTDM_QI_PC_GLOBAL, 0, 0), 0);
+	vtdt_qi_submit256(t, iotlb_g, 0);
+	vtdt_expect_fault(t, VTDT_RID, 0x1000, false, VTDM_FR_PASID_TABLE_INV);
+
+	/* Domain-selective drops it too. */
+	vtdt_put(d.pe + 8, VTDT_DID);
+	vtdt_put(d.pe, vtdt_pe0(d.pgd, 1, VTDM_PE_PGTT_SL, false));
+	vtdt_expect_xlate(t, VTDT_RID, 0x1000, false, p_old);
+	vtdt_put(d.pe, 0);
+	vtdt_qi_submit256(t, iotlb_g, 0);
+	vtdt_qi_submit256(t, vtdt_pc_desc(VTDM_QI_PC_DOMAIN, VTDT_DID, 0), 0);
+	vtdt_expect_fault(t, VTDT_RID, 0x1000, false, VTDM_FR_PASID_TABLE_INV);
+
+	st = vtdt_stats(t);
+	KUNIT_EXPECT_EQ(test, st.pc_inv_global, 1ULL);
+	KUNIT_EXPECT_EQ(test, st.pc_inv_domain, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.pc_inv_pasid, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.qi_desc[VTDM_QI_PASID_CACHE], 5ULL);
+	KUNIT_EXPECT_EQ(test, st.errors, 0ULL);
+
+	/* Granularity 2 is reserved. */
+	vtdt_qi_submit256(t, vtdt_pc_desc(2, VTDT_DID, 0), 0);
+	KUNIT_EXPECT_TRUE(test, readl(t->regs + VTDM_REG_FSTS) & VTDM_FSTS_IQE);
+	KUNIT_EXPECT_EQ(test, readq(t->regs + VTDM_REG_IQER) & 0xf, (u64)VTDM_IQEI_RSVD);
+}
+
+/* With SMT latched, a 128-bit queue is refused descriptor by descriptor. */
+static void vtd_model_test_sm_qi_width(struct kunit *test)
+{
+	struct vtdt *t = test->priv;
+	u64 status = vtdt_page(t);
+	u64 desc[1][2] = { { vtdt_wait_desc(0x44), status } };
+
+	vtdt_go_scalable(t);
+	vtdt_qi_enable(t);				/* DW = 0 */
+	vtdt_qi_submit(t, desc, 1);			/* legacy root: fine */
+	KUNIT_EXPECT_EQ(test, *(u32 *)physmem_va(status), 0x44U);
+
+	vtdt_sm_enable(t);
+	desc[0][0] = vtdt_wait_desc(0x55);
+	vtdt_qi_submit(t, desc, 1);
+	KUNIT_EXPECT_EQ(test, *(u32 *)physmem_va(status), 0x44U);
+	KUNIT_EXPECT_TRUE(test, readl(t->regs + VTDM_REG_FSTS) & VTDM_FSTS_IQE);
+	KUNIT_EXPECT_EQ(test, readq(t->regs + VTDM_REG_IQER) & 0xf, (u64)VTDM_IQEI_WIDTH);
+	KUNIT_EXPECT_EQ(test, vtdt_stats(t).err_qi_width, 1ULL);
+}
+
+/* SMT may change only with TE off, and needs ECAP.SMTS. */
 static void vtd_model_test_scalable_root(struct kunit *test)
 {
 	struct vtdt *t = test->priv;
 	struct vtd_model_cfg cfg;
 	struct vtd_model *m2;
 	void __iomem *r;
-	struct vtd_fault f = { 0 };
 	struct vtd_model_stats st;
-	u64 pa = 0;
+
+	/* Without ECAP.SMTS the bit is an error and legacy mode is latched. */
+	writeq(t->root | VTDM_RTADDR_SMT, t->regs + VTDM_REG_RTADDR);
+	vtdt_gcmd(t, VTDM_GCMD_SRTP);
+	KUNIT_EXPECT_EQ(test, vtd_model_active_root(t->m), t->root);
+	KUNIT_EXPECT_EQ(test, vtdt_stats(t).err_rtaddr_rsvd, 1ULL);
 
 	vtd_model_default_cfg(&cfg);
 	cfg.scalable = true;
@@ -1039,10 +1385,6 @@ static void vtd_model_test_scalable_root(struct kunit *test)
 	writel(0, r + VTDM_REG_GCMD);					/* TE off */
 	writel(VTDM_GCMD_SRTP, r + VTDM_REG_GCMD);
 	KUNIT_EXPECT_EQ(test, vtd_model_active_root(m2), t->root | VTDM_RTADDR_SMT);
-	writel(VTDM_GCMD_TE, r + VTDM_REG_GCMD);
-	KUNIT_EXPECT_EQ(test, vtd_model_translate(m2, VTDT_RID, 0x1000, false, &pa), -EFAULT);
-	KUNIT_EXPECT_EQ(test, vtd_model_faults(m2, &f, 1), (size_t)1);
-	KUNIT_EXPECT_EQ(test, f.reason, VTDM_FR_SM_UNMODELLED);
 	vtd_model_destroy(m2);
 }
 
@@ -1092,6 +1434,10 @@ static struct kunit_case vtd_model_test_cases[] = {
 	KUNIT_CASE(vtd_model_test_iotlb_psi),
 	KUNIT_CASE(vtd_model_test_pass_through),
 	KUNIT_CASE(vtd_model_test_scalable_root),
+	KUNIT_CASE(vtd_model_test_sm_translate),
+	KUNIT_CASE(vtd_model_test_sm_reserved),
+	KUNIT_CASE(vtd_model_test_sm_stale_pasid_cache),
+	KUNIT_CASE(vtd_model_test_sm_qi_width),
 	KUNIT_CASE(vtd_model_test_reset),
 	{}
 };

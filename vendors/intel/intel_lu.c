@@ -343,7 +343,7 @@ static const char *lu_vtd_pe_check(const struct lu_vtd *vtd,
 		return "PASID entry not present";
 	if (((v0 >> LU_VTD_PE_PGTT_SHIFT) & LU_VTD_PE_PGTT_MASK) !=
 	    LU_VTD_PE_PGTT_SL)
-		return "PASID entry is not second-level only (first-level, nested or pass-through?)";
+		return "PASID entry is not second-level only (PGTT 2)";
 	if (aw + 2 > LU_VTD_MAX_LEVELS || !(sagaw & BIT(aw)))
 		return "address width not supported by the unit";
 
@@ -1521,27 +1521,56 @@ static int lu_vtd_sm_adopt_rid(const struct lu_vtd *vtd,
 {
 	const struct lu_vtd_sm_context_entry *ce;
 	struct lu_vtd_sm sm;
+	const u64 *dir;
 	const char *why;
 	u32 pasid;
 	unsigned int p;
-	u64 ctx;
+	u64 ctx, lo;
 
 	why = lu_vtd_sm_root_check(&rt[PCI_BUS_NUM(rid)], rid & 0xff, &ctx);
 	if (why)
 		return lu_vtd_contradicts(dev->segment, rid, why);
 	ce = lu_vtd_sm_ce(ctx, rid & 0xff);
+	lo = READ_ONCE(ce->lo);
+	if (!(lo & LU_VTD_SM_CTX_P))
+		return lu_vtd_contradicts(dev->segment, rid,
+					  "context entry not present");
+
+	/*
+	 * Nothing in a page that was not handed over can be trusted: the
+	 * directory must be the recorded one (the decoder checked that its
+	 * pages are recorded), and the table of RID_PASID a recorded page,
+	 * before the entries in them are read.
+	 */
+	if ((lo & LU_VTD_SM_CTX_DIR) != dev->pasid_dir_phys)
+		return lu_vtd_mismatch(dev->segment, rid, "PASID directory",
+				       lo & LU_VTD_SM_CTX_DIR,
+				       dev->pasid_dir_phys);
+	if (((lo >> LU_VTD_SM_CTX_PDTS_SHIFT) & LU_VTD_SM_CTX_PDTS_MASK) !=
+	    dev->vendor_data)
+		return lu_vtd_mismatch(dev->segment, rid, "PASID directory size",
+				       (lo >> LU_VTD_SM_CTX_PDTS_SHIFT) &
+				       LU_VTD_SM_CTX_PDTS_MASK, dev->vendor_data);
+	pasid = READ_ONCE(ce->hi) & LU_VTD_SM_CTX_RID2PASID;
+	if (!lu_vtd_dir_ok(dev->pasid_dir_phys, dev->vendor_data))
+		return lu_vtd_contradicts(dev->segment, rid,
+					  "PASID directory outside memory");
+	if (!lu_vtd_pasid_find(dev->pasid_dir_phys, dev->vendor_data, pasid,
+			       &why))
+		return lu_vtd_pasid_contradicts(dev->segment, rid, pasid, why);
+	dir = phys_to_virt(dev->pasid_dir_phys);
+	if (!lu_vtd_page_recorded(ho, READ_ONCE(dir[pasid >> LU_VTD_PDE_SHIFT]) &
+				  LU_VTD_PDE_TABLE,
+				  IOMMU_LU_PAGE_PASID_TABLE, rec->id))
+		return lu_vtd_pasid_contradicts(dev->segment, rid, pasid,
+						"PASID table has no page record");
+
 	why = lu_vtd_sm_ctx_check(vtd, ce, &sm);
 	if (why)
 		return lu_vtd_contradicts(dev->segment, rid, why);
-	if (READ_ONCE(ce->lo) & LU_VTD_SM_CTX_PRE)
+	if (lo & LU_VTD_SM_CTX_PRE)
 		return lu_vtd_contradicts(dev->segment, rid,
 					  "page requests enabled after the cleanup cleared them");
-	if (sm.dir != dev->pasid_dir_phys)
-		return lu_vtd_mismatch(dev->segment, rid, "PASID directory",
-				       sm.dir, dev->pasid_dir_phys);
-	if (sm.pdts != dev->vendor_data)
-		return lu_vtd_mismatch(dev->segment, rid, "PASID directory size",
-				       sm.pdts, dev->vendor_data);
 	if (sm.ctx.did != dev->hw_id)
 		return lu_vtd_mismatch(dev->segment, rid, "domain id", sm.ctx.did,
 				       dev->hw_id);

@@ -53,6 +53,7 @@
 #define LU_VTD_ECAP_QI		BIT_ULL(1)
 #define LU_VTD_ECAP_IRO_SHIFT	8		/* IOTLB register offset / 16 */
 #define LU_VTD_ECAP_IRO_MASK	0x3ffULL
+#define LU_VTD_ECAP_SMTS	BIT_ULL(43)	/* scalable-mode translation */
 
 /* GCMD and GSTS share bit positions. */
 #define LU_VTD_GCMD_CFI		BIT(23)
@@ -118,9 +119,10 @@
 
 /**
  * struct lu_vtd_root_entry - A root-table entry (one per bus).
- * @lo: legacy: bit 0 present, 63:12 context table. Scalable: lower context
- *	table (devfn 0..127).
- * @hi: legacy: reserved (zero). Scalable: upper context table.
+ * @lo: legacy: bit 0 present, 63:12 context table. Scalable: the same for
+ *	the lower context table (devfn 0..127).
+ * @hi: legacy: reserved (zero). Scalable: the upper context table (devfn
+ *	128..255), same layout as @lo.
  */
 struct lu_vtd_root_entry {
 	u64 lo;
@@ -130,7 +132,8 @@ struct lu_vtd_root_entry {
 #define LU_VTD_ROOT_NR		256
 #define LU_VTD_ROOT_P		BIT_ULL(0)
 #define LU_VTD_ROOT_CTP		LU_VTD_PAGE_MASK
-#define LU_VTD_ROOT_LO_RSVD	GENMASK_ULL(11, 1)
+#define LU_VTD_ROOT_LO_RSVD	GENMASK_ULL(11, 1)	/* also of hi in scalable mode */
+#define LU_VTD_SM_UPPER		0x80	/* first devfn of the upper context table */
 
 /**
  * struct lu_vtd_context_entry - A legacy-mode context entry (one per devfn).
@@ -156,6 +159,61 @@ struct lu_vtd_context_entry {
 #define LU_VTD_CTX_DID_MASK	0xffffULL
 #define LU_VTD_CTX_HI_RSVD	(BIT_ULL(7) | GENMASK_ULL(63, 24))
 
+/**
+ * struct lu_vtd_sm_context_entry - A scalable-mode context entry.
+ * @lo: bit 0 present, 1 fault processing disable, 2 device-TLB enable, 3
+ *	PASID enable, 4 page-request enable, 11:9 PDTS (a PASID directory of
+ *	2^(PDTS + 7) entries), 63:12 the PASID directory.
+ * @hi: 19:0 RID_PASID, the PASID of requests without one.
+ * @rsvd: the upper 128 bits, zero.
+ *
+ * 128 of them per (lower or upper) context table, indexed by devfn & 0x7f.
+ * Unlike legacy entries they have no bit free for software.
+ */
+struct lu_vtd_sm_context_entry {
+	u64 lo;
+	u64 hi;
+	u64 rsvd[2];
+};
+
+#define LU_VTD_SM_CTX_NR	128
+#define LU_VTD_SM_CTX_P		BIT_ULL(0)
+#define LU_VTD_SM_CTX_PRE	BIT_ULL(4)
+#define LU_VTD_SM_CTX_PDTS_SHIFT 9
+#define LU_VTD_SM_CTX_PDTS_MASK	0x7ULL
+#define LU_VTD_SM_CTX_DIR	LU_VTD_PAGE_MASK
+#define LU_VTD_SM_CTX_LO_RSVD	GENMASK_ULL(8, 5)
+#define LU_VTD_SM_CTX_RID2PASID	GENMASK_ULL(19, 0)
+#define LU_VTD_SM_CTX_HI_RSVD	GENMASK_ULL(63, 21)
+
+/*
+ * PASID directory entries (u64, index pasid >> 6): bit 0 present, 1 FPD,
+ * 63:12 a PASID table of 64 &struct lu_vtd_pasid_entry (index pasid & 63).
+ */
+#define LU_VTD_PDE_P		BIT_ULL(0)
+#define LU_VTD_PDE_RSVD		GENMASK_ULL(11, 2)
+#define LU_VTD_PDE_TABLE	LU_VTD_PAGE_MASK
+#define LU_VTD_PDE_SHIFT	6
+#define LU_VTD_PASID_TABLE_NR	BIT(LU_VTD_PDE_SHIFT)
+
+/**
+ * struct lu_vtd_pasid_entry - A scalable-mode PASID table entry.
+ * @val: val[0]: bit 0 present, 1 FPD, 4:2 AW, 8:6 PGTT, 63:12 second-level
+ *	page table; val[1]: 15:0 domain id; val[2]: first-level table.
+ */
+struct lu_vtd_pasid_entry {
+	u64 val[8];
+};
+
+#define LU_VTD_PE_P		BIT_ULL(0)
+#define LU_VTD_PE_AW_SHIFT	2
+#define LU_VTD_PE_AW_MASK	0x7ULL
+#define LU_VTD_PE_PGTT_SHIFT	6
+#define LU_VTD_PE_PGTT_MASK	0x7ULL
+#define LU_VTD_PE_PGTT_SL	2	/* second-level only */
+#define LU_VTD_PE_SLPTPTR	LU_VTD_PAGE_MASK
+#define LU_VTD_PE_DID_MASK	0xffffULL
+
 /*
  * Second-level paging entries: R bit 0, W bit 1 (present if either is set),
  * PS bit 7 (a leaf at levels 2 and 3, reserved at levels 4 and 5, refused at
@@ -180,7 +238,13 @@ struct lu_vtd_context_entry {
  * @runs: shutdown calls since boot.
  * @ctx_cleared: context entries cleared (requester ids not preserved).
  * @ctx_kept: present context entries kept (preserved requester ids).
- * @roots_zeroed: root entries zeroed (buses without a preserved id).
+ * @roots_zeroed: context-table pointers dropped from the root table (legacy:
+ *	a bus without a preserved id; scalable: a lower or upper half without
+ *	one, each counted).
+ * @pre_cleared: scalable mode: page-request enables cleared on kept entries.
+ * @pasid_cleared: scalable mode: PASID directory or table entries of
+ *	preserved devices cleared because they lead to what is not preserved
+ *	(a PASID table, or a domain other than the RID_PASID entry's).
  * @flushed_qi: the global invalidation went through the invalidation queue.
  * @flush_ok: the global invalidation completed (false: it timed out or the
  *	queue reported an error; the unit's caches may hold stale entries).
@@ -190,6 +254,8 @@ struct iommu_lu_intel_shutdown_stats {
 	unsigned int ctx_cleared;
 	unsigned int ctx_kept;
 	unsigned int roots_zeroed;
+	unsigned int pre_cleared;
+	unsigned int pasid_cleared;
 	bool flushed_qi;
 	bool flush_ok;
 };
