@@ -280,8 +280,11 @@ lu_dec_unit(const struct iommu_lu_handover *ho, u32 id)
 
 static int lu_cmp_domain_pt(const void *a, const void *b)
 {
-	return lu_cmp_u64(&((const struct iommu_lu_domain_ser *)a)->pgtable_phys,
-			  &((const struct iommu_lu_domain_ser *)b)->pgtable_phys);
+	const struct iommu_lu_domain_ser *x = a, *y = b;
+	int c = lu_cmp_u64(&x->pgtable_phys, &y->pgtable_phys);
+
+	/* Ties by id: messages name records in a fixed order. */
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
 }
 
 /* Domains are sorted by id once validated: binary search. */
@@ -484,7 +487,9 @@ static int lu_cmp_att_hw(const void *a, const void *b)
 
 	if (x->unit != y->unit)
 		return x->unit < y->unit ? -1 : 1;
-	return x->hw_id < y->hw_id ? -1 : x->hw_id > y->hw_id;
+	if (x->hw_id != y->hw_id)
+		return x->hw_id < y->hw_id ? -1 : 1;
+	return x->domain < y->domain ? -1 : x->domain > y->domain;
 }
 
 static int lu_cmp_att_dom(const void *a, const void *b)
@@ -493,7 +498,9 @@ static int lu_cmp_att_dom(const void *a, const void *b)
 
 	if (x->unit != y->unit)
 		return x->unit < y->unit ? -1 : 1;
-	return x->domain < y->domain ? -1 : x->domain > y->domain;
+	if (x->domain != y->domain)
+		return x->domain < y->domain ? -1 : 1;
+	return x->hw_id < y->hw_id ? -1 : x->hw_id > y->hw_id;
 }
 
 /*
@@ -541,57 +548,64 @@ static int lu_dec_attachments(struct lu_dec *d)
  * share its alias). Sort (unit, rid, domain) triples and compare neighbours.
  * Then the same for the devices' own ids, which no two records may share.
  */
+static int lu_cmp_att_rid(const void *a, const void *b)
+{
+	const struct lu_dec_att *x = a, *y = b;
+
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	if (x->hw_id != y->hw_id)
+		return x->hw_id < y->hw_id ? -1 : 1;
+	return x->domain < y->domain ? -1 : x->domain > y->domain;
+}
+
 static int lu_dec_rid_conflicts(struct lu_dec *d)
 {
 	const struct iommu_lu_handover *ho = d->ho;
 	unsigned int n = 0, i, j;
-	u64 *keys;
+	struct lu_dec_att *k;
 	int ret = 0;
 
 	for (i = 0; i < ho->nr_devices; i++)
 		n += ho->devices[i].nr_rids;
 	if (!n)
 		return 0;
-	keys = kvcalloc(n, sizeof(*keys), GFP_KERNEL);
-	if (!keys)
+	/* (unit, rid, domain) triples; the rid rides in the hw_id slot. */
+	k = kvcalloc(n, sizeof(*k), GFP_KERNEL);
+	if (!k)
 		return -ENOMEM;
 	n = 0;
-	for (i = 0; i < ho->nr_devices; i++)
-		for (j = 0; j < ho->devices[i].nr_rids; j++)
-			keys[n++] = (u64)ho->devices[i].unit_id << 48 |
-				    (u64)ho->devices[i].rids[j] << 32 |
-				    ho->devices[i].domain_id;
-	sort(keys, n, sizeof(*keys), lu_cmp_u64, NULL);
-	for (i = 1; i < n; i++) {
-		if (keys[i] >> 32 == keys[i - 1] >> 32 &&
-		    (u32)keys[i] != (u32)keys[i - 1]) {
-			ret = lu_dec_fail(d, "unit %u: requester id %04llx on domains %u and %u",
-					  (u32)(keys[i] >> 48),
-					  (keys[i] >> 32) & 0xffff,
-					  (u32)keys[i - 1], (u32)keys[i]);
-			break;
+	for (i = 0; i < ho->nr_devices; i++) {
+		for (j = 0; j < ho->devices[i].nr_rids; j++) {
+			k[n].unit = ho->devices[i].unit_id;
+			k[n].hw_id = ho->devices[i].rids[j];
+			k[n].domain = ho->devices[i].domain_id;
+			n++;
 		}
 	}
+	sort(k, n, sizeof(*k), lu_cmp_att_rid, NULL);
+	for (i = 1; i < n && !ret; i++)
+		if (k[i].unit == k[i - 1].unit && k[i].hw_id == k[i - 1].hw_id &&
+		    k[i].domain != k[i - 1].domain)
+			ret = lu_dec_fail(d, "unit %u: requester id %04x on domains %u and %u",
+					  k[i].unit, k[i].hw_id, k[i - 1].domain,
+					  k[i].domain);
 	if (ret)
 		goto out;
 
-	/*
-	 * A device's own requester id names it on its segment: two records
-	 * for one device, in one unit or in two, would adopt it twice.
-	 */
-	for (i = 0; i < ho->nr_devices; i++)
-		keys[i] = (u64)ho->devices[i].segment << 16 | ho->devices[i].rid;
-	sort(keys, ho->nr_devices, sizeof(*keys), lu_cmp_u64, NULL);
-	for (i = 1; i < ho->nr_devices; i++) {
-		if (keys[i] == keys[i - 1]) {
-			ret = lu_dec_fail(d, "segment %u: device %04x twice",
-					  (u32)(keys[i] >> 16),
-					  (u32)(keys[i] & 0xffff));
-			break;
-		}
+	/* No two records for one device: (segment, own rid) is unique. */
+	for (i = 0; i < ho->nr_devices; i++) {
+		k[i].unit = ho->devices[i].segment;
+		k[i].hw_id = ho->devices[i].rid;
+		k[i].domain = 0;
 	}
+	sort(k, ho->nr_devices, sizeof(*k), lu_cmp_att_rid, NULL);
+	for (i = 1; i < ho->nr_devices && !ret; i++)
+		if (k[i].unit == k[i - 1].unit && k[i].hw_id == k[i - 1].hw_id)
+			ret = lu_dec_fail(d, "segment %u: device %04x twice",
+					  k[i].unit, k[i].hw_id);
 out:
-	kvfree(keys);
+	kvfree(k);
 	return ret;
 }
 

@@ -130,4 +130,16 @@ size_t shim_slab_live(void);
  */
 bool shim_alloc_should_fail(void);
 
+/* lib/bitmap.c's allocators (kind: DUPLICATE, over the tracked slab). */
+static inline unsigned long *bitmap_zalloc(unsigned int nbits, gfp_t flags)
+{
+	return kcalloc(DIV_ROUND_UP(nbits, BITS_PER_LONG), sizeof(unsigned long),
+		       flags);
+}
+
+static inline void bitmap_free(const unsigned long *bitmap)
+{
+	kfree(bitmap);
+}
+
 #endif /* _SHIM_SLAB_H */

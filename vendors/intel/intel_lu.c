@@ -1407,23 +1407,28 @@ static int lu_vtd_adopt_rid(const struct lu_vtd *vtd,
 	return 0;
 }
 
-/* The devfns of @bus that device records of unit @rec list. */
-static void lu_vtd_recorded_devfns(const struct iommu_lu_handover *ho,
-				   const struct iommu_lu_unit_ser *rec,
-				   unsigned int bus, unsigned long *devfns)
+/*
+ * The requester ids the unit's device records list, as one bitmap of the
+ * 65536 ids, built once per adoption (checking each present table against
+ * every record would cost tables x records).
+ */
+static unsigned long *lu_vtd_recorded_rids(const struct iommu_lu_handover *ho,
+					   const struct iommu_lu_unit_ser *rec)
 {
+	unsigned long *rids = bitmap_zalloc(LU_VTD_RID_NR, GFP_KERNEL);
 	u32 i, j;
 
-	bitmap_zero(devfns, LU_VTD_CTX_NR);
+	if (!rids)
+		return NULL;
 	for (i = 0; i < ho->nr_devices; i++) {
 		const struct iommu_lu_device_ser *dev = &ho->devices[i];
 
 		if (dev->unit_id != rec->id)
 			continue;
 		for (j = 0; j < dev->nr_rids && j < IOMMU_LU_MAX_RIDS; j++)
-			if (PCI_BUS_NUM(dev->rids[j]) == bus)
-				__set_bit(dev->rids[j] & 0xff, devfns);
+			__set_bit(dev->rids[j], rids);
 	}
+	return rids;
 }
 
 static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
@@ -1431,7 +1436,7 @@ static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 			       const struct iommu_lu_unit_ser *rec)
 {
 	const struct lu_vtd_root_entry *rt = phys_to_virt(rec->root_phys);
-	DECLARE_BITMAP(devfns, LU_VTD_CTX_NR);
+	unsigned long *recorded;
 	unsigned int bus, devfn;
 	u32 i, j;
 	int ret;
@@ -1480,22 +1485,26 @@ static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 	}
 
 	/* And no other id may have a live entry. */
-	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
+	recorded = lu_vtd_recorded_rids(ho, rec);
+	if (!recorded)
+		return -ENOMEM;
+	ret = 0;
+	for (bus = 0; bus < LU_VTD_ROOT_NR && !ret; bus++) {
 		const struct lu_vtd_context_entry *ct;
 		u64 lo = READ_ONCE(rt[bus].lo);
 
 		if (!(lo & LU_VTD_ROOT_P))
 			continue;
 		ct = phys_to_virt(lo & LU_VTD_ROOT_CTP);
-		lu_vtd_recorded_devfns(ho, rec, bus, devfns);
-		for (devfn = 0; devfn < LU_VTD_CTX_NR; devfn++)
+		for (devfn = 0; devfn < LU_VTD_CTX_NR && !ret; devfn++)
 			if ((READ_ONCE(ct[devfn].lo) & LU_VTD_CTX_P) &&
-			    !test_bit(devfn, devfns))
-				return lu_vtd_contradicts(rec->segment,
-							  bus << 8 | devfn,
-							  "live context entry without a device record");
+			    !test_bit(bus << 8 | devfn, recorded))
+				ret = lu_vtd_contradicts(rec->segment,
+							 bus << 8 | devfn,
+							 "live context entry without a device record");
 	}
-	return 0;
+	bitmap_free(recorded);
+	return ret;
 }
 
 static int lu_vtd_pasid_contradicts(u16 segment, u16 rid, u32 pasid,
@@ -1598,7 +1607,7 @@ static int lu_vtd_sm_adopt(const struct lu_vtd *vtd,
 			   const struct iommu_lu_unit_ser *rec)
 {
 	const struct lu_vtd_root_entry *rt = phys_to_virt(rec->root_phys);
-	DECLARE_BITMAP(devfns, LU_VTD_CTX_NR);
+	unsigned long *recorded;
 	unsigned int bus, half, i;
 	u32 d, j;
 	int ret;
@@ -1654,9 +1663,12 @@ static int lu_vtd_sm_adopt(const struct lu_vtd *vtd,
 	}
 
 	/* And no other id may have a live entry. */
-	for (bus = 0; bus < LU_VTD_ROOT_NR; bus++) {
-		lu_vtd_recorded_devfns(ho, rec, bus, devfns);
-		for (half = 0; half < 2; half++) {
+	recorded = lu_vtd_recorded_rids(ho, rec);
+	if (!recorded)
+		return -ENOMEM;
+	ret = 0;
+	for (bus = 0; bus < LU_VTD_ROOT_NR && !ret; bus++) {
+		for (half = 0; half < 2 && !ret; half++) {
 			u64 val = half ? READ_ONCE(rt[bus].hi) : READ_ONCE(rt[bus].lo);
 			unsigned int first = half * LU_VTD_SM_UPPER;
 			const struct lu_vtd_sm_context_entry *ct;
@@ -1664,15 +1676,16 @@ static int lu_vtd_sm_adopt(const struct lu_vtd *vtd,
 			if (!(val & LU_VTD_ROOT_P))
 				continue;
 			ct = phys_to_virt(val & LU_VTD_ROOT_CTP);
-			for (i = 0; i < LU_VTD_SM_CTX_NR; i++)
+			for (i = 0; i < LU_VTD_SM_CTX_NR && !ret; i++)
 				if ((READ_ONCE(ct[i].lo) & LU_VTD_SM_CTX_P) &&
-				    !test_bit(first + i, devfns))
-					return lu_vtd_contradicts(rec->segment,
-								  bus << 8 | (first + i),
-								  "live context entry without a device record");
+				    !test_bit(bus << 8 | (first + i), recorded))
+					ret = lu_vtd_contradicts(rec->segment,
+								 bus << 8 | (first + i),
+								 "live context entry without a device record");
 		}
 	}
-	return 0;
+	bitmap_free(recorded);
+	return ret;
 }
 
 static int lu_vtd_adopt(struct iommu_lu_unit *unit,

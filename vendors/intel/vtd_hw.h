@@ -130,6 +130,7 @@ struct lu_vtd_root_entry {
 };
 
 #define LU_VTD_ROOT_NR		256
+#define LU_VTD_RID_NR		65536	/* requester ids of a segment */
 #define LU_VTD_ROOT_P		BIT_ULL(0)
 #define LU_VTD_ROOT_CTP		LU_VTD_PAGE_MASK
 #define LU_VTD_ROOT_LO_RSVD	GENMASK_ULL(11, 1)	/* also of hi in scalable mode */
