@@ -193,6 +193,11 @@ $(BENCH_BIN): $(BENCH_OBJS)
 	$(Q)$(CC) -o $@ $(BENCH_OBJS) $(TEST_LDFLAGS)
 -include $(patsubst %.c,$(OUT)/%.d,$(BENCH_SRCS))
 
+## check-kernel-boot: Linux 7.3 + iommu-lu: build, boot under QEMU (VT-d), in-kernel KUnit
+.PHONY: check-kernel-boot
+check-kernel-boot:
+	$(Q)scripts/check-kernel-boot.sh
+
 # Placeholders, filled in by the lead:
 # fuzz:             fuzz the handover decoder
 # stress:           concurrent preserve/unpreserve under SAN=tsan

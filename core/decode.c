@@ -151,23 +151,23 @@ static int lu_dec_chain(struct lu_dec *d, enum iommu_lu_rec_kind kind)
 			return lu_dec_fail(d, "%s chain longer than the %u blocks declared (loop?)",
 					   lu_rec_name[kind], hdr->nr_blocks[kind]);
 		if (!IS_ALIGNED(phys, IOMMU_LU_BLOCK_SIZE))
-			return lu_dec_fail(d, "%s block %#llx not aligned",
+			return lu_dec_fail(d, "%s block 0x%llx not aligned",
 					   lu_rec_name[kind], (unsigned long long)phys);
 		blk = d->map(d->ctx, phys);
 		if (!blk)
-			return lu_dec_fail(d, "%s block %#llx is not part of the handover",
+			return lu_dec_fail(d, "%s block 0x%llx is not part of the handover",
 					   lu_rec_name[kind], (unsigned long long)phys);
 		d->blocks[d->nr_blocks++] = phys;
 
 		if (blk->kind != kind || blk->record_size != rsz ||
 		    blk->nr_slots != slots)
 			return lu_dec_fail(d,
-					   "%s block %#llx: kind %u, record size %u, %u slots; expected %u, %zu, %u",
+					   "%s block 0x%llx: kind %u, record size %u, %u slots; expected %u, %zu, %u",
 					   lu_rec_name[kind], (unsigned long long)phys,
 					   blk->kind, blk->record_size, blk->nr_slots,
 					   kind, rsz, slots);
 		if (blk->nr_live > slots)
-			return lu_dec_fail(d, "%s block %#llx: %u live records in %u slots",
+			return lu_dec_fail(d, "%s block 0x%llx: %u live records in %u slots",
 					   lu_rec_name[kind], (unsigned long long)phys,
 					   blk->nr_live, slots);
 
@@ -179,13 +179,13 @@ static int lu_dec_chain(struct lu_dec *d, enum iommu_lu_rec_kind kind)
 			if (!(flags & IOMMU_LU_REC_LIVE)) {
 				if (!lu_mem_zero(rec, rsz))
 					return lu_dec_fail(d,
-							   "%s block %#llx slot %u: free slot not zero",
+							   "%s block 0x%llx slot %u: free slot not zero",
 							   lu_rec_name[kind],
 							   (unsigned long long)phys, i);
 				continue;
 			}
 			if (flags & ~lu_rec_known_flags(kind))
-				return lu_dec_fail(d, "%s block %#llx slot %u: unknown flags %#x",
+				return lu_dec_fail(d, "%s block 0x%llx slot %u: unknown flags %#x",
 						   lu_rec_name[kind],
 						   (unsigned long long)phys, i, flags);
 			if (nr_recs == hdr->nr_records[kind])
@@ -196,7 +196,7 @@ static int lu_dec_chain(struct lu_dec *d, enum iommu_lu_rec_kind kind)
 			live++;
 		}
 		if (live != blk->nr_live)
-			return lu_dec_fail(d, "%s block %#llx: %u live records, header says %u",
+			return lu_dec_fail(d, "%s block 0x%llx: %u live records, header says %u",
 					   lu_rec_name[kind], (unsigned long long)phys,
 					   live, blk->nr_live);
 		nr_blocks++;
@@ -255,7 +255,7 @@ static int lu_dec_header(struct lu_dec *d, const void *hdrp, size_t size)
 					   hdr->nr_records[k], lu_rec_name[k],
 					   hdr->nr_blocks[k]);
 		if (!hdr->chain[k] != !hdr->nr_blocks[k])
-			return lu_dec_fail(d, "%s chain head %#llx with %u blocks",
+			return lu_dec_fail(d, "%s chain head 0x%llx with %u blocks",
 					   lu_rec_name[k],
 					   (unsigned long long)hdr->chain[k],
 					   hdr->nr_blocks[k]);
@@ -333,7 +333,7 @@ static int lu_dec_units(struct lu_dec *d)
 			return lu_dec_fail(d, "unit %u: unknown VT-d mode %u",
 					   u->id, u->mode);
 		if (!u->root_phys || !IS_ALIGNED(u->root_phys, PAGE_SIZE))
-			return lu_dec_fail(d, "unit %u: bad root %#llx", u->id,
+			return lu_dec_fail(d, "unit %u: bad root 0x%llx", u->id,
 					   (unsigned long long)u->root_phys);
 		if (u->reserved0 || u->vendor_data[0] || u->vendor_data[1])
 			return lu_dec_fail(d, "unit %u: reserved fields not zero",
@@ -345,7 +345,7 @@ static int lu_dec_units(struct lu_dec *d)
 				return lu_dec_fail(d, "unit id %u twice", u->id);
 			if (ho->units[j].vendor == u->vendor &&
 			    ho->units[j].token == u->token)
-				return lu_dec_fail(d, "unit %#llx twice",
+				return lu_dec_fail(d, "unit 0x%llx twice",
 						   (unsigned long long)u->token);
 		}
 	}
@@ -362,7 +362,7 @@ static int lu_dec_domains(struct lu_dec *d)
 	     lu_cmp_domain_pt, NULL);
 	for (i = 1; i < ho->nr_domains; i++)
 		if (ho->domains[i - 1].pgtable_phys == ho->domains[i].pgtable_phys)
-			return lu_dec_fail(d, "domains %u and %u share page table %#llx",
+			return lu_dec_fail(d, "domains %u and %u share page table 0x%llx",
 					   ho->domains[i - 1].id, ho->domains[i].id,
 					   (unsigned long long)ho->domains[i].pgtable_phys);
 	sort(ho->domains, ho->nr_domains, sizeof(*ho->domains),
@@ -376,7 +376,7 @@ static int lu_dec_domains(struct lu_dec *d)
 			return lu_dec_fail(d, "domain id %u twice", dom->id);
 		if (!dom->pgtable_phys ||
 		    !IS_ALIGNED(dom->pgtable_phys, PAGE_SIZE))
-			return lu_dec_fail(d, "domain %u: bad page table %#llx",
+			return lu_dec_fail(d, "domain %u: bad page table 0x%llx",
 					   dom->id,
 					   (unsigned long long)dom->pgtable_phys);
 		if (dom->levels < 2 || dom->levels > 5)
@@ -443,7 +443,7 @@ static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs, u32 *dom_devs)
 		if (lu_dec_vtd_sm(u) &&
 		    (!dv->pasid_dir_phys || !IS_ALIGNED(dv->pasid_dir_phys, PAGE_SIZE) ||
 		     dv->vendor_data > LU_DEC_VTD_PDTS_MAX))
-			return lu_dec_fail(d, "device %04x: bad PASID directory %#llx (PDTS %llu)",
+			return lu_dec_fail(d, "device %04x: bad PASID directory 0x%llx (PDTS %llu)",
 					   dv->rid,
 					   (unsigned long long)dv->pasid_dir_phys,
 					   (unsigned long long)dv->vendor_data);
@@ -640,7 +640,7 @@ static int lu_dec_page_owner(struct lu_dec *d, const struct iommu_lu_page_ser *p
 	const struct iommu_lu_unit_ser *u;
 
 	if (!p->phys || !IS_ALIGNED(p->phys, PAGE_SIZE))
-		return lu_dec_fail(d, "page %#llx not aligned",
+		return lu_dec_fail(d, "page 0x%llx not aligned",
 				   (unsigned long long)p->phys);
 	switch (p->kind) {
 	case IOMMU_LU_PAGE_ROOT:
@@ -654,12 +654,12 @@ static int lu_dec_page_owner(struct lu_dec *d, const struct iommu_lu_page_ser *p
 		     p->kind == IOMMU_LU_PAGE_PASID_TABLE) &&
 		    u->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
 		    u->mode != IOMMU_LU_MODE_VTD_SCALABLE)
-			return lu_dec_fail(d, "page %#llx: PASID structure of legacy-mode unit %u",
+			return lu_dec_fail(d, "page 0x%llx: PASID structure of legacy-mode unit %u",
 					   (unsigned long long)p->phys, u->id);
 		if (p->kind == IOMMU_LU_PAGE_ROOT) {
 			if (p->phys != u->root_phys)
 				return lu_dec_fail(d,
-						   "unit %u: root page %#llx is not its root %#llx",
+						   "unit %u: root page 0x%llx is not its root 0x%llx",
 						   u->id, (unsigned long long)p->phys,
 						   (unsigned long long)u->root_phys);
 			roots[u - ho->units]++;
@@ -672,10 +672,10 @@ static int lu_dec_page_owner(struct lu_dec *d, const struct iommu_lu_page_ser *p
 		dom_pages[dom - ho->domains]++;
 		return 0;
 	default:
-		return lu_dec_fail(d, "page %#llx: unknown kind %u",
+		return lu_dec_fail(d, "page 0x%llx: unknown kind %u",
 				   (unsigned long long)p->phys, p->kind);
 	}
-	return lu_dec_fail(d, "page %#llx: owner %u missing",
+	return lu_dec_fail(d, "page 0x%llx: owner %u missing",
 			   (unsigned long long)p->phys, p->owner);
 }
 
@@ -716,14 +716,14 @@ static int lu_dec_pages(struct lu_dec *d)
 	sort(ho->pages, ho->nr_pages, sizeof(*ho->pages), lu_cmp_page, NULL);
 	for (i = 1; i < ho->nr_pages; i++) {
 		if (ho->pages[i].phys == ho->pages[i - 1].phys) {
-			ret = lu_dec_fail(d, "page %#llx declared twice",
+			ret = lu_dec_fail(d, "page 0x%llx declared twice",
 					  (unsigned long long)ho->pages[i].phys);
 			goto out;
 		}
 	}
 	for (i = 0; i < d->nr_blocks; i++) {
 		if (iommu_lu_handover_page(ho, d->blocks[i])) {
-			ret = lu_dec_fail(d, "page %#llx is also a handover block",
+			ret = lu_dec_fail(d, "page 0x%llx is also a handover block",
 					  (unsigned long long)d->blocks[i]);
 			goto out;
 		}
@@ -735,7 +735,7 @@ static int lu_dec_pages(struct lu_dec *d)
 
 		if (!p || p->kind != IOMMU_LU_PAGE_PGTABLE || p->owner != dom->id) {
 			ret = lu_dec_fail(d,
-					  "domain %u: page-table root %#llx is not one of its pages",
+					  "domain %u: page-table root 0x%llx is not one of its pages",
 					  dom->id,
 					  (unsigned long long)dom->pgtable_phys);
 			goto out;
@@ -755,7 +755,7 @@ static int lu_dec_pages(struct lu_dec *d)
 			if (!p || p->kind != IOMMU_LU_PAGE_PASID_DIR ||
 			    p->owner != dv->unit_id) {
 				ret = lu_dec_fail(d,
-						  "device %04x: PASID directory page %#llx is not a PASID-directory page of unit %u",
+						  "device %04x: PASID directory page 0x%llx is not a PASID-directory page of unit %u",
 						  dv->rid, (unsigned long long)phys,
 						  dv->unit_id);
 				goto out;
@@ -776,7 +776,7 @@ static int lu_dec_blocks_unique(struct lu_dec *d)
 	sort(d->blocks, d->nr_blocks, sizeof(*d->blocks), lu_cmp_u64, NULL);
 	for (i = 0; i < d->nr_blocks; i++) {
 		if (i && d->blocks[i] == d->blocks[i - 1])
-			return lu_dec_fail(d, "block %#llx used twice (chains loop or overlap)",
+			return lu_dec_fail(d, "block 0x%llx used twice (chains loop or overlap)",
 					   (unsigned long long)d->blocks[i]);
 	}
 	return 0;

@@ -742,7 +742,7 @@ static void decode_test_chain_head(struct kunit *test)
 	/* Blocks declared, no chain. */
 	c = dec_new(test);
 	dec_hdr(c)->chain[IOMMU_LU_REC_DOMAIN] = 0;
-	DEC_REFUSED(c, "domain chain head 0 with 1 blocks");
+	DEC_REFUSED(c, "domain chain head 0x0 with 1 blocks");
 
 	/* A chain, no blocks declared (and so no records either). */
 	c = dec_new(test);
@@ -1621,7 +1621,7 @@ static void decode_test_page_misaligned(struct kunit *test)
 
 	c = dec_new(test);
 	dec_page(c, IOMMU_LU_PAGE_CONTEXT, DEC_UNIT, 1)->phys = 0;
-	DEC_REFUSED(c, "page 0 not aligned");
+	DEC_REFUSED(c, "page 0x0 not aligned");
 }
 
 static void decode_test_page_kind(struct kunit *test)
