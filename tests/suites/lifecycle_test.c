@@ -22,6 +22,7 @@
 #include "model/physmem.h"
 #include "model/kho.h"
 #include "../core/lu_core.h"
+#include "../golden/dump_map.h"
 
 /**
  * struct lc_mode - One parameter: the mode the unit runs in.
@@ -298,9 +299,24 @@ static void lifecycle_test_two_hops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_model.bad_unpreserves, 0);
 }
 
+/* Re-armed before every allocation and KHO call: everything fails. */
+static void lc_fail_every_alloc(void)
+{
+	shim_fail_alloc_nth = 1;
+}
+
+static void lc_fail_every_kho(int op)
+{
+	kho_model_fail_nth = 1;
+}
+
 /*
- * The kexec-time cleanup allocates nothing, makes no KHO call, and leaves
- * translation on; everything it needs was written at preserve time.
+ * The kexec-time sequence has no failure point: with every allocation and
+ * every KHO call failing, the whole of it (LUO's freeze, then each driver's
+ * shutdown, which runs the framework's cleanup and leaves translation on)
+ * allocates nothing, makes no KHO call and leaves the handover as it was;
+ * everything it needed was written at preserve time, so the next kernel
+ * adopts the unit and the preserved devices keep their DMA.
  */
 static void lifecycle_test_shutdown_infallible(struct kunit *test)
 {
@@ -308,20 +324,28 @@ static void lifecycle_test_shutdown_infallible(struct kunit *test)
 	struct iommu_lu_unit *unit;
 	unsigned long allocs, khos;
 	size_t dump0, dump1;
+	u8 *d0, *d1;
 
 	scene_up(test, &s);
 	unit = idrv_lu_unit(s.m->drv[0]);
-	KUNIT_ASSERT_EQ(test, iommu_lu_freeze(), 0);
 	mutex_lock(&lu.lock);
 	dump0 = lu_ser_dump(NULL, 0);
+	d0 = kunit_kzalloc(test, dump0, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d0);
+	lu_ser_dump(d0, dump0);
 	mutex_unlock(&lu.lock);
 
-	/* Every allocation and every KHO call would fail from here on. */
 	allocs = shim_alloc_calls;
 	khos = kho_model_calls;
+	shim_alloc_hook = lc_fail_every_alloc;
+	kho_model_hook = lc_fail_every_kho;
 	shim_fail_alloc_nth = 1;
 	kho_model_fail_nth = 1;
-	KUNIT_EXPECT_TRUE(test, iommu_lu_unit_shutdown(unit));
+	lu_machine_shutdown(s.m);
+	shim_alloc_hook = NULL;
+	kho_model_hook = NULL;
+	KUNIT_EXPECT_EQ_MSG(test, shim_fail_alloc_nth, 1, "an allocation failed");
+	KUNIT_EXPECT_EQ_MSG(test, kho_model_fail_nth, 1, "a KHO call failed");
 	shim_fail_alloc_nth = 0;
 	kho_model_fail_nth = 0;
 	KUNIT_EXPECT_EQ(test, shim_alloc_calls, allocs);
@@ -331,12 +355,37 @@ static void lifecycle_test_shutdown_infallible(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, unit->cleaned);
 	mutex_lock(&lu.lock);
 	dump1 = lu_ser_dump(NULL, 0);
+	d1 = kunit_kzalloc(test, dump1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d1);
+	lu_ser_dump(d1, dump1);
 	mutex_unlock(&lu.lock);
 	KUNIT_EXPECT_EQ(test, dump1, dump0);
 	KUNIT_EXPECT_TRUE(test, ((struct iommu_lu_unit_ser *)lu_ser_rec(&unit->slot))->flags &
 			  IOMMU_LU_UNIT_CLEANED);
+	/* What changed: the header's flags and generation, the unit's flags. */
+	if (dump1 == dump0) {
+		const struct lu_dump d = { .buf = d0, .len = dump0 };
+		struct iommu_lu_header_ser *h0 = lu_dump_page(d0, 0);
+		const struct iommu_lu_header_ser *h1 = lu_dump_page(d1, 0);
+		u8 *blk = (u8 *)lu_dump_map((void *)&d, unit->slot.blk->phys);
+
+		KUNIT_ASSERT_NOT_NULL(test, blk);
+		((struct iommu_lu_unit_ser *)(blk + sizeof(struct iommu_lu_block_ser) +
+			unit->slot.idx * sizeof(struct iommu_lu_unit_ser)))->flags |=
+			IOMMU_LU_UNIT_CLEANED;
+		h0->flags |= IOMMU_LU_HDR_FROZEN;
+		h0->generation = h1->generation;
+		KUNIT_EXPECT_EQ(test, memcmp(d0, d1, dump0), 0);
+	}
+	KUNIT_EXPECT_EQ(test, kho_model.double_preserves, 0);
 	/* A unit with nothing preserved is left to the driver. */
 	KUNIT_EXPECT_FALSE(test, iommu_lu_unit_shutdown(NULL));
+
+	/* Nothing was left for kexec time: the next kernel adopts it all. */
+	lu_machine_jump(s.m);
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(s.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(s.o0, lu_machine_rid(s.m, s.ep0)), 0);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(s.o1, lu_machine_rid(s.m, s.bep1)), 0);
 }
 
 /* No handover: the driver behaves as it always did. */
@@ -423,6 +472,36 @@ static void lifecycle_test_hw_mismatch_blocks(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, shim_log_contains("does not match the handover"));
 }
 
+/*
+ * A page-table page the handover does not declare (linked into a preserved
+ * domain after the cleanup) would not be restored by the next kernel, which
+ * could then reuse it while DMA walks it: adoption refuses, the unit is
+ * blocked.
+ */
+static void lifecycle_test_undeclared_table_blocks(struct kunit *test)
+{
+	struct scene s;
+	struct lu_machine *m;
+	u64 *top, extra;
+	unsigned int i;
+
+	scene_up(test, &s);
+	m = s.m;
+	top = physmem_va(idrv_domain_pgd(s.o0->domain));
+	lu_machine_shutdown(m);
+	/* An unused top-level slot now leads to a fresh, undeclared table. */
+	for (i = 511; i && (top[i] & 3); i--)
+		;
+	KUNIT_ASSERT_NE(test, i, 0);
+	extra = physmem_alloc_page();
+	KUNIT_ASSERT_NE(test, extra, 0);
+	top[i] = extra | 3;
+	lu_machine_jump(m);
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(m->drv[0]), IOMMU_LU_UNIT_BLOCKED);
+	KUNIT_EXPECT_TRUE(test, shim_log_contains("is not one of its pages in the handover"));
+	KUNIT_EXPECT_NE(test, lu_owner_check_dma(s.o0, lu_machine_rid(m, s.ep0)), 0);
+}
+
 static struct kunit_case lifecycle_test_cases[] = {
 	KUNIT_CASE_PARAM(lifecycle_test_rid_space_closed, lc_mode_gen_params),
 	KUNIT_CASE_PARAM(lifecycle_test_shutdown_infallible, lc_mode_gen_params),
@@ -432,6 +511,7 @@ static struct kunit_case lifecycle_test_cases[] = {
 	KUNIT_CASE_PARAM(lifecycle_test_bad_handover_blocks, lc_mode_gen_params),
 	KUNIT_CASE_PARAM(lifecycle_test_uncleaned_blocks, lc_mode_gen_params),
 	KUNIT_CASE_PARAM(lifecycle_test_hw_mismatch_blocks, lc_mode_gen_params),
+	KUNIT_CASE_PARAM(lifecycle_test_undeclared_table_blocks, lc_mode_gen_params),
 	{}
 };
 

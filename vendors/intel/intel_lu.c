@@ -137,6 +137,9 @@ struct lu_vtd_qi {
  */
 struct lu_vtd_walk {
 	struct iommu_lu_page_set *set;
+	const struct iommu_lu_handover *ho;
+	u32 dom_id;
+	unsigned int count;
 	unsigned int top;
 	u64 path[LU_VTD_MAX_LEVELS + 1];
 };
@@ -1190,9 +1193,21 @@ static int lu_vtd_sl_walk(struct lu_vtd_walk *w, u64 phys, unsigned int level)
 	unsigned int i, l;
 	int ret;
 
-	ret = iommu_lu_page_set_add(w->set, phys, IOMMU_LU_PAGE_PGTABLE);
-	if (ret)
-		return ret;
+	if (w->ho) {
+		/* Adoption: read nothing the handover did not declare. */
+		const struct iommu_lu_page_ser *p = iommu_lu_handover_page(w->ho, phys);
+
+		if (!p || p->kind != IOMMU_LU_PAGE_PGTABLE || p->owner != w->dom_id) {
+			pr_err("domain %u: level %u table %#llx is not one of its pages in the handover\n",
+			       w->dom_id, level, phys);
+			return -EPROTO;
+		}
+		w->count++;
+	} else {
+		ret = iommu_lu_page_set_add(w->set, phys, IOMMU_LU_PAGE_PGTABLE);
+		if (ret)
+			return ret;
+	}
 	w->path[level] = phys;
 
 	for (i = 0; i < LU_VTD_SL_NR; i++) {
@@ -1431,6 +1446,51 @@ static unsigned long *lu_vtd_recorded_rids(const struct iommu_lu_handover *ho,
 	return rids;
 }
 
+/*
+ * Every table the hardware can reach from a domain this unit uses must be
+ * one of the pages the handover declares for that domain, each reached
+ * once: a page it does not declare was not restored, and this kernel could
+ * hand it out while DMA still walks it.
+ */
+static int lu_vtd_adopt_domains(const struct lu_vtd *vtd,
+				const struct iommu_lu_handover *ho,
+				const struct iommu_lu_unit_ser *rec)
+{
+	unsigned long *seen;
+	int ret = 0;
+	u32 i;
+
+	seen = bitmap_zalloc(max(ho->nr_domains, 1U), GFP_KERNEL);
+	if (!seen)
+		return -ENOMEM;
+	for (i = 0; i < ho->nr_devices && !ret; i++) {
+		const struct iommu_lu_device_ser *dev = &ho->devices[i];
+		const struct iommu_lu_domain_ser *dom;
+		struct lu_vtd_walk w = { .ho = ho };
+
+		if (dev->unit_id != rec->id)
+			continue;
+		dom = iommu_lu_handover_domain(ho, dev->domain_id);
+		if (!dom || __test_and_set_bit(dom - ho->domains, seen))
+			continue;
+		w.dom_id = dom->id;
+		w.top = dom->levels;
+		if (dom->levels < LU_VTD_MIN_LEVELS || dom->levels > LU_VTD_MAX_LEVELS ||
+		    !lu_vtd_page_ok(dom->pgtable_phys) ||
+		    lu_vtd_sl_walk(&w, dom->pgtable_phys, dom->levels)) {
+			pr_err("unit %#llx: domain %u: page table does not match the handover\n",
+			       vtd->token, dom->id);
+			ret = -EPROTO;
+		} else if (w.count != dom->nr_pages) {
+			pr_err("unit %#llx: domain %u: %u page-table pages reachable, the handover declares %u\n",
+			       vtd->token, dom->id, w.count, dom->nr_pages);
+			ret = -EPROTO;
+		}
+	}
+	bitmap_free(seen);
+	return ret;
+}
+
 static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 			       const struct iommu_lu_handover *ho,
 			       const struct iommu_lu_unit_ser *rec)
@@ -1504,6 +1564,8 @@ static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 							 "live context entry without a device record");
 	}
 	bitmap_free(recorded);
+	if (!ret)
+		ret = lu_vtd_adopt_domains(vtd, ho, rec);
 	return ret;
 }
 
@@ -1685,6 +1747,8 @@ static int lu_vtd_sm_adopt(const struct lu_vtd *vtd,
 		}
 	}
 	bitmap_free(recorded);
+	if (!ret)
+		ret = lu_vtd_adopt_domains(vtd, ho, rec);
 	return ret;
 }
 
