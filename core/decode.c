@@ -426,7 +426,8 @@ static int lu_dec_devices(struct lu_dec *d, u32 *unit_devs, u32 *dom_devs)
 		/* Linux 7.3's VT-d driver hands out domain ids from 2. */
 		if (u->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
 		    (dv->hw_id < 2 || dv->hw_id > 0xffff))
-			return lu_dec_fail(d, "device %04x: VT-d domain id %u is reserved or out of range",
+			return lu_dec_fail(d,
+					   "device %04x: VT-d domain id %u is reserved or out of range",
 					   dv->rid, dv->hw_id);
 		dom_devs[dom - ho->domains]++;
 		if (dv->segment != u->segment)
@@ -548,17 +549,6 @@ static int lu_dec_attachments(struct lu_dec *d)
  * share its alias). Sort (unit, rid, domain) triples and compare neighbours.
  * Then the same for the devices' own ids, which no two records may share.
  */
-static int lu_cmp_att_rid(const void *a, const void *b)
-{
-	const struct lu_dec_att *x = a, *y = b;
-
-	if (x->unit != y->unit)
-		return x->unit < y->unit ? -1 : 1;
-	if (x->hw_id != y->hw_id)
-		return x->hw_id < y->hw_id ? -1 : 1;
-	return x->domain < y->domain ? -1 : x->domain > y->domain;
-}
-
 static int lu_dec_rid_conflicts(struct lu_dec *d)
 {
 	const struct iommu_lu_handover *ho = d->ho;
@@ -583,7 +573,7 @@ static int lu_dec_rid_conflicts(struct lu_dec *d)
 			n++;
 		}
 	}
-	sort(k, n, sizeof(*k), lu_cmp_att_rid, NULL);
+	sort(k, n, sizeof(*k), lu_cmp_att_hw, NULL);
 	for (i = 1; i < n && !ret; i++)
 		if (k[i].unit == k[i - 1].unit && k[i].hw_id == k[i - 1].hw_id &&
 		    k[i].domain != k[i - 1].domain)
@@ -599,7 +589,7 @@ static int lu_dec_rid_conflicts(struct lu_dec *d)
 		k[i].hw_id = ho->devices[i].rid;
 		k[i].domain = 0;
 	}
-	sort(k, ho->nr_devices, sizeof(*k), lu_cmp_att_rid, NULL);
+	sort(k, ho->nr_devices, sizeof(*k), lu_cmp_att_hw, NULL);
 	for (i = 1; i < ho->nr_devices && !ret; i++)
 		if (k[i].unit == k[i - 1].unit && k[i].hw_id == k[i - 1].hw_id)
 			ret = lu_dec_fail(d, "segment %u: device %04x twice",

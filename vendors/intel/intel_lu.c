@@ -132,6 +132,10 @@ struct lu_vtd_qi {
 /**
  * struct lu_vtd_walk - State of a second-level page-table walk.
  * @set: where table pages go.
+ * @ho: on adoption, the incoming handover: each table page reached must
+ *	be one of @dom_id's page-table pages there, and nothing goes to @set.
+ * @dom_id: on adoption, the handover's id of the domain being walked.
+ * @count: on adoption, how many table pages the walk reached.
  * @top: level of the root table.
  * @path: @path[l] is the table being walked at level l.
  */
@@ -1395,8 +1399,11 @@ static int lu_vtd_contradicts(u16 segment, u16 rid, const char *why)
 /* Checks one recorded requester id; the root entries were checked already. */
 static int lu_vtd_adopt_rid(const struct lu_vtd *vtd,
 			    const struct lu_vtd_root_entry *rt,
+			    const struct iommu_lu_handover *ho,
+			    const struct iommu_lu_unit_ser *rec,
 			    const struct iommu_lu_device_ser *dev,
-			    const struct iommu_lu_domain_ser *dom, u16 rid)
+			    const struct iommu_lu_domain_ser *dom, u16 rid,
+			    bool first)
 {
 	const struct lu_vtd_context_entry *ct;
 	struct lu_vtd_ctx c;
@@ -1491,6 +1498,44 @@ static int lu_vtd_adopt_domains(const struct lu_vtd *vtd,
 	return ret;
 }
 
+/* Checks one recorded requester id of @dev (@first: its own). */
+typedef int (*lu_vtd_adopt_rid_fn)(const struct lu_vtd *vtd,
+				   const struct lu_vtd_root_entry *rt,
+				   const struct iommu_lu_handover *ho,
+				   const struct iommu_lu_unit_ser *rec,
+				   const struct iommu_lu_device_ser *dev,
+				   const struct iommu_lu_domain_ser *dom, u16 rid,
+				   bool first);
+
+/* Every recorded id of the unit must have the recorded entry. */
+static int lu_vtd_adopt_devices(const struct lu_vtd *vtd,
+				const struct lu_vtd_root_entry *rt,
+				const struct iommu_lu_handover *ho,
+				const struct iommu_lu_unit_ser *rec,
+				lu_vtd_adopt_rid_fn check)
+{
+	u32 i, j;
+	int ret;
+
+	for (i = 0; i < ho->nr_devices; i++) {
+		const struct iommu_lu_device_ser *dev = &ho->devices[i];
+		const struct iommu_lu_domain_ser *dom;
+
+		if (dev->unit_id != rec->id)
+			continue;
+		dom = iommu_lu_handover_domain(ho, dev->domain_id);
+		if (!dom || !dev->nr_rids || dev->nr_rids > IOMMU_LU_MAX_RIDS)
+			return lu_vtd_contradicts(dev->segment, dev->rid,
+						  "device record does not fit this unit");
+		for (j = 0; j < dev->nr_rids; j++) {
+			ret = check(vtd, rt, ho, rec, dev, dom, dev->rids[j], !j);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
 static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 			       const struct iommu_lu_handover *ho,
 			       const struct iommu_lu_unit_ser *rec)
@@ -1498,7 +1543,6 @@ static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 	const struct lu_vtd_root_entry *rt = phys_to_virt(rec->root_phys);
 	unsigned long *recorded;
 	unsigned int bus, devfn;
-	u32 i, j;
 	int ret;
 
 	if (!lu_vtd_page_recorded(ho, rec->root_phys, IOMMU_LU_PAGE_ROOT,
@@ -1526,23 +1570,9 @@ static int lu_vtd_legacy_adopt(const struct lu_vtd *vtd,
 		}
 	}
 
-	/* Every recorded id must have the recorded entry. */
-	for (i = 0; i < ho->nr_devices; i++) {
-		const struct iommu_lu_device_ser *dev = &ho->devices[i];
-		const struct iommu_lu_domain_ser *dom;
-
-		if (dev->unit_id != rec->id)
-			continue;
-		dom = iommu_lu_handover_domain(ho, dev->domain_id);
-		if (!dom || !dev->nr_rids || dev->nr_rids > IOMMU_LU_MAX_RIDS)
-			return lu_vtd_contradicts(dev->segment, dev->rid,
-						  "device record does not fit this unit");
-		for (j = 0; j < dev->nr_rids; j++) {
-			ret = lu_vtd_adopt_rid(vtd, rt, dev, dom, dev->rids[j]);
-			if (ret)
-				return ret;
-		}
-	}
+	ret = lu_vtd_adopt_devices(vtd, rt, ho, rec, lu_vtd_adopt_rid);
+	if (ret)
+		return ret;
 
 	/* And no other id may have a live entry. */
 	recorded = lu_vtd_recorded_rids(ho, rec);
@@ -1671,7 +1701,6 @@ static int lu_vtd_sm_adopt(const struct lu_vtd *vtd,
 	const struct lu_vtd_root_entry *rt = phys_to_virt(rec->root_phys);
 	unsigned long *recorded;
 	unsigned int bus, half, i;
-	u32 d, j;
 	int ret;
 
 	if (!lu_vtd_page_recorded(ho, rec->root_phys, IOMMU_LU_PAGE_ROOT,
@@ -1705,24 +1734,9 @@ static int lu_vtd_sm_adopt(const struct lu_vtd *vtd,
 		}
 	}
 
-	/* Every recorded id must have the recorded entry. */
-	for (d = 0; d < ho->nr_devices; d++) {
-		const struct iommu_lu_device_ser *dev = &ho->devices[d];
-		const struct iommu_lu_domain_ser *dom;
-
-		if (dev->unit_id != rec->id)
-			continue;
-		dom = iommu_lu_handover_domain(ho, dev->domain_id);
-		if (!dom || !dev->nr_rids || dev->nr_rids > IOMMU_LU_MAX_RIDS)
-			return lu_vtd_contradicts(dev->segment, dev->rid,
-						  "device record does not fit this unit");
-		for (j = 0; j < dev->nr_rids; j++) {
-			ret = lu_vtd_sm_adopt_rid(vtd, rt, ho, rec, dev, dom,
-						  dev->rids[j], !j);
-			if (ret)
-				return ret;
-		}
-	}
+	ret = lu_vtd_adopt_devices(vtd, rt, ho, rec, lu_vtd_sm_adopt_rid);
+	if (ret)
+		return ret;
 
 	/* And no other id may have a live entry. */
 	recorded = lu_vtd_recorded_rids(ho, rec);
