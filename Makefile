@@ -198,11 +198,12 @@ $(BENCH_BIN): $(BENCH_OBJS)
 check-kernel-boot:
 	$(Q)scripts/check-kernel-boot.sh
 
+.PHONY: check-kernel-static
+## check-kernel-static: W=1, sparse, coccinelle, checkpatch, kernel-doc over the Kconfig matrix in a private 7.3 tree
+check-kernel-static:
+	$(Q)scripts/check-kernel-static.sh $(if $(MATRIX),--configs '$(MATRIX)')
+
 # Placeholders, filled in by the lead:
-# fuzz:             fuzz the handover decoder
-# stress:           concurrent preserve/unpreserve under SAN=tsan
-# check-kernel:     build the framework in a kernel tree and run KUnit there
-# check-liveupdate: kexec a QEMU guest and check DMA survives
 
 clean:
 	rm -rf $(OUT)

@@ -1147,7 +1147,7 @@ static int lu_device_preserve_one(struct lu_device *ld,
 
 	lu_device_write_rec(ld);
 	lu_rids_ref(unit, ld->rids, ld->nr_rids, false, 1);
-	ld->preserved = true;
+	WRITE_ONCE(ld->preserved, true);	/* iommu_lu_device_preserved() */
 	lu_set_free(&set);
 	pr_debug("%s preserved: %u requester ids, domain %u, %u lookup pages\n",
 		 ld->dev ? dev_name(ld->dev) : "(adopted)", ld->nr_rids,
@@ -1218,7 +1218,7 @@ void lu_device_unpreserve_one(struct lu_device *ld)
 	kfree(ld->pages);
 	ld->pages = NULL;
 	ld->nr_pages = 0;
-	ld->preserved = false;
+	WRITE_ONCE(ld->preserved, false);
 	ld->att = NULL;
 	/* Adopted tables nobody keeps: clear before they are freed. */
 	if (!att->dom->domain && !ld->adopted && !lu_device_clear_hw(ld))

@@ -338,6 +338,9 @@ static inline size_t __must_check size_add(size_t a, size_t b)
 	struct_size((type *)NULL, member, count)
 
 /* container_of.h */
+/* <linux/stddef.h> (kind: DUPLICATE). */
+#define sizeof_field(TYPE, MEMBER)	sizeof((((TYPE *)0)->MEMBER))
+
 #define container_of(ptr, type, member) ({				\
 	void *__mptr = (void *)(ptr);					\
 	static_assert(__same_type(*(ptr), ((type *)0)->member) ||	\

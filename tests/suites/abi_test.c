@@ -39,11 +39,6 @@
 #include "../golden/handover_v1.h"
 #include "../golden/dump_map.h"
 
-/* <linux/stddef.h> has it; the userspace shim does not (yet). */
-#ifndef sizeof_field
-#define sizeof_field(TYPE, MEMBER)	sizeof((((TYPE *)0)->MEMBER))
-#endif
-
 /* Record slots after the 24-byte block header in a 4 KiB block. */
 #define ABI_SLOTS(rec)	((IOMMU_LU_BLOCK_SIZE - sizeof(struct iommu_lu_block_ser)) / \
 			 sizeof(rec))

@@ -20,7 +20,8 @@
 struct topo {
 	int rp0, ep0;		/* 00:1c.0 -> bus 1: 01:00.0 */
 	int rp1, ep1;		/* 00:1d.0 -> bus 2: 02:00.0 */
-	int rp2, pcie_pci, pci_br, bep0, bep1;	/* 00:1e.0 -> 3: 03:00.0 -> 4: 04:01.0 -> 5: 05:02.0, 05:03.0 */
+	/* 00:1e.0 -> 3: 03:00.0 -> 4: 04:01.0 -> 5: 05:02.0, 05:03.0 */
+	int rp2, pcie_pci, pci_br, bep0, bep1;
 	int rp3;		/* 00:1f.0 -> bus 6, empty hotplug slot */
 };
 
@@ -820,4 +821,5 @@ static struct kunit_suite core_test_suite = {
 	.name = "iommu_lu_core",
 	.test_cases = core_test_cases,
 };
+
 kunit_test_suite(core_test_suite);

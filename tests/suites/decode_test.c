@@ -459,8 +459,10 @@ static bool dec_ho_valid(const struct iommu_lu_handover *ho, char *why,
 		for (j = 0; j < i; j++) {
 			const struct iommu_lu_device_ser *o = &ho->devices[j];
 
-			if (o->unit_id == dv->unit_id &&
-			    (o->domain_id == dv->domain_id) != (o->hw_id == dv->hw_id)) {
+			bool same_dom = o->domain_id == dv->domain_id;
+			bool same_hw = o->hw_id == dv->hw_id;
+
+			if (o->unit_id == dv->unit_id && same_dom != same_hw) {
 				snprintf(why, len, "devices %04x, %04x: hardware ids",
 					 o->rid, dv->rid);
 				return false;

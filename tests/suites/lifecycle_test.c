@@ -170,7 +170,8 @@ static void lifecycle_test_rid_space_closed(struct kunit *test)
 			bool should = own && owner_maps(own, iovas[i], &want);
 
 			if (should != !ret || (should && phys != want)) {
-				KUNIT_FAIL(test, "rid %04x iova %#llx: ret %d phys %#llx, want %s %#llx",
+				KUNIT_FAIL(test,
+					   "rid %04x iova %#llx: ret %d phys %#llx, want %s %#llx",
 					   rid, (unsigned long long)iovas[i], ret,
 					   (unsigned long long)phys,
 					   should ? "translation to" : "fault",
@@ -519,4 +520,5 @@ static struct kunit_suite lifecycle_test_suite = {
 	.name = "iommu_lu_lifecycle",
 	.test_cases = lifecycle_test_cases,
 };
+
 kunit_test_suite(lifecycle_test_suite);

@@ -107,7 +107,7 @@ static void pmt_notifier(struct pci_dev *pdev, bool added, void *data)
 	t->ev[t->nr_ev++] = (struct pmt_event){
 		.rid = pci_dev_id(pdev),
 		.added = added,
-		.had_group = pdev->dev.iommu_group != NULL,
+		.had_group = !!pdev->dev.iommu_group,
 	};
 }
 

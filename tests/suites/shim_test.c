@@ -239,7 +239,7 @@ static DEFINE_MUTEX(shim_test_mutex);
 
 static void shim_test_lockdep_held(struct kunit *test)
 {
-	struct mutex m;
+	struct mutex m;		/* the lock under test */
 	DEFINE_SPINLOCK(sl);
 	unsigned long flags;
 

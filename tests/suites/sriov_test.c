@@ -167,4 +167,5 @@ static struct kunit_suite sriov_test_suite = {
 	.name = "iommu_lu_sriov",
 	.test_cases = sriov_test_cases,
 };
+
 kunit_test_suite(sriov_test_suite);

@@ -91,7 +91,6 @@ static void stubs_check_preserve_refused(struct kunit *test,
 	long kho_before;
 	int ret;
 
-
 	desc.regs = stubs_fake_regs(test);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, desc.regs);
 	unit = iommu_lu_unit_add(&desc, &state);
@@ -166,4 +165,5 @@ static struct kunit_suite stubs_model_test_suite = {
 	.name = "iommu_lu_stubs_model",
 	.test_cases = stubs_model_test_cases,
 };
+
 kunit_test_suite(stubs_model_test_suite);

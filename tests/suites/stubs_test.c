@@ -30,7 +30,6 @@
 #include "iommu_lu_vendor.h"
 #include "../../core/lu_core.h"
 
-
 /* Segment and tokens no other suite uses: the units below are ours alone. */
 #define STUBS_SEGMENT		7
 #define STUBS_TOKEN_AMD		0xfeb80000ULL
@@ -182,7 +181,7 @@ static void stubs_check_unit_fresh(struct kunit *test,
 				       GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, desc.iommu_dev);
 	desc.regs = stubs_fake_regs(test);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, desc.regs);
+	KUNIT_ASSERT_NOT_NULL(test, (__force void *)desc.regs);
 
 	/* No handover can name a stub unit: it always boots fresh. */
 	unit = iommu_lu_unit_add(&desc, &state);
