@@ -198,6 +198,9 @@ $(BENCH_BIN): $(BENCH_OBJS)
 check-kernel-boot:
 	$(Q)scripts/check-kernel-boot.sh
 
+# ---- libFuzzer targets (make fuzz FUZZ_SECONDS=N, make fuzz-smoke) ----
+include tests/fuzz/fuzz.mk
+
 .PHONY: check-kernel-static
 ## check-kernel-static: W=1, sparse, coccinelle, checkpatch, kernel-doc over the Kconfig matrix in a private 7.3 tree
 check-kernel-static:

@@ -25,13 +25,8 @@ static size_t slab_nr_live;
 
 bool shim_alloc_should_fail(void)
 {
-	void (*hook)(void) = __atomic_load_n(&shim_alloc_hook, __ATOMIC_RELAXED);
-	int n;
+	int n = __atomic_load_n(&shim_fail_alloc_nth, __ATOMIC_RELAXED);
 	unsigned long call;
-
-	if (hook)
-		hook();
-	n = __atomic_load_n(&shim_fail_alloc_nth, __ATOMIC_RELAXED);
 
 	call = __atomic_add_fetch(&shim_alloc_calls, 1, __ATOMIC_RELAXED);
 	while (n > 0) {
@@ -61,8 +56,11 @@ static struct slab_hdr *obj_hdr(const void *objp)
 
 void *kmalloc(size_t size, gfp_t flags)
 {
+	void (*hook)(void) = __atomic_load_n(&shim_alloc_hook, __ATOMIC_RELAXED);
 	struct slab_hdr *h;
 
+	if (hook)
+		hook();
 	if (shim_alloc_should_fail())
 		return NULL;
 	if (!size)

@@ -13,9 +13,10 @@
  * kmalloc-family and page allocations (mm.h, physmem) count alike;
  * shim_alloc_calls counts them all. Thread-safe.
  *
- * Stop points: when shim_alloc_hook is set, every allocation calls it first,
- * before any lock of the allocators is taken, so a test can pause the thread
- * or longjmp() out of it there (a CPU stopped at that instant).
+ * Stop points: when shim_alloc_hook is set, every kmalloc-family allocation
+ * calls it first, before the arena's lock is taken, so a test can pause the
+ * thread or longjmp() out of it there (a CPU stopped at that instant). Page
+ * allocations do not: the models make them under their own locks.
  */
 #ifndef _SHIM_SLAB_H
 #define _SHIM_SLAB_H
