@@ -201,19 +201,25 @@ check-kernel-boot:
 # ---- libFuzzer targets (make fuzz FUZZ_SECONDS=N, make fuzz-smoke) ----
 include tests/fuzz/fuzz.mk
 
+STRESS_SCALE ?= 20
+.PHONY: stress
+## stress: the race suite under ThreadSanitizer (clang-14), STRESS_SCALE (20) times the operations, built in tests/out/tsan
+stress: fuzz-deps
+	$(Q)LU_RACE_SCALE=$(STRESS_SCALE) $(MAKE) --no-print-directory OUT=$(OUT)/tsan \
+		SAN=tsan CC=clang-14 KUNIT_FILTER='iommu_lu_race*' check
+
 .PHONY: check-kernel-static
 ## check-kernel-static: W=1, sparse, coccinelle, checkpatch, kernel-doc over the Kconfig matrix in a private 7.3 tree
 check-kernel-static:
 	$(Q)scripts/check-kernel-static.sh $(if $(MATRIX),--configs '$(MATRIX)')
 
-# Placeholders, filled in by the lead:
 
 clean:
 	rm -rf $(OUT)
 
 help:
 	@echo 'Userspace targets:'
-	@sed -n 's/^## /  /p' $(firstword $(MAKEFILE_LIST))
+	@sed -n 's/^## /  /p' $(firstword $(MAKEFILE_LIST)) tests/fuzz/fuzz.mk
 	@echo '  clean: remove $(OUT)'
 	@echo 'Variables:'
 	@echo '  CC=gcc|clang-14       compiler (default gcc)'

@@ -44,8 +44,10 @@ $(FUZZ_OUT)/tests/model/%.o $(FUZZ_OUT)/tests/shim/%.o $(FUZZ_OUT)/tests/harness
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-deps
 
+# clang-14 and its runtimes (libFuzzer, ASan/UBSan/TSan), as "make bench"
+# asks for valgrind.
 fuzz-deps:
-	$(Q)scripts/install-deps.sh fuzz
+	$(Q)scripts/install-deps.sh clang-14 libclang-rt-14-dev
 
 $(FUZZ_OUT)/%.o: %.c $(FUZZ_OUT)/.flags | fuzz-deps
 	@mkdir -p $(@D)

@@ -228,9 +228,10 @@ static unsigned int rc_hw_pages(struct lu_machine *m, const struct rc_ho *h,
 				first = last;
 			}
 			if (n + 600 > max)
-				return n;
+				goto out;	/* the caller sees a mismatch */
 		}
 	}
+out:
 	qsort(out, n, sizeof(u64), rc_cmp_u64);
 	for (i = 0, j = 0; i < n; i++)
 		if (!j || out[j - 1] != out[i])
