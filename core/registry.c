@@ -1276,10 +1276,7 @@ void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak)
 		kfree(p);
 		dom->pages[i] = NULL;
 	}
-	if (!dom->nr_devices) {
-		lu_domain_unlink(dom);
-		lu_domain_free(dom);
-	}
+	lu_domain_maybe_free(dom);
 }
 
 /* Group members, collected before taking the registry lock. */
