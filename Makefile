@@ -15,9 +15,13 @@ ccflags-y += -I$(src)/include -I$(src)/abi
 obj-$(CONFIG_IOMMU_LU) += iommu-lu.o
 iommu-lu-y := core/registry.o core/serialize.o core/decode.o core/adopt.o \
 	      core/lifecycle.o core/hotplug.o
+iommu-lu-$(CONFIG_IOMMU_LU_DEBUGFS) += core/debugfs.o
 iommu-lu-$(CONFIG_IOMMU_LU_INTEL) += vendors/intel/intel_lu.o
 iommu-lu-$(CONFIG_IOMMU_LU_AMD) += vendors/amd/amd_lu.o
 iommu-lu-$(CONFIG_IOMMU_LU_ARM_SMMU_V3) += vendors/arm-smmu-v3/smmu_v3_lu.o
+
+# Test driver of the QEMU live-update scenario (tests/kernel/liveupdate.sh).
+obj-$(CONFIG_IOMMU_LU_EDU_TEST) += tests/kernel/lu_edu_test.o
 
 # Model-free KUnit suites: the ones marked IOMMU_LU_KERNEL_SUITE, which are
 # the only ones scripts/integrate.sh copies into the tree (the model-based
@@ -81,7 +85,7 @@ RUN_ENV_none :=
 
 CONFIGS := CONFIG_IOMMU_LU CONFIG_IOMMU_LU_INTEL CONFIG_IOMMU_LU_AMD \
 	   CONFIG_IOMMU_LU_ARM_SMMU_V3 CONFIG_KEXEC_HANDOVER \
-	   CONFIG_IOMMU_LU_KUNIT_TEST
+	   CONFIG_IOMMU_LU_KUNIT_TEST CONFIG_DEBUG_FS CONFIG_IOMMU_LU_DEBUGFS
 
 TEST_CPPFLAGS := -Itests/shim -Itests/kunit -Iinclude -Iabi -Itests \
 		 $(patsubst %,-D%=1,$(CONFIGS)) -D_GNU_SOURCE
@@ -197,6 +201,16 @@ $(BENCH_BIN): $(BENCH_OBJS)
 .PHONY: check-kernel-boot
 check-kernel-boot:
 	$(Q)scripts/check-kernel-boot.sh
+
+## check-liveupdate: three kernels chained by kexec with KHO under QEMU; DMA goes on (MODES="legacy scalable")
+.PHONY: check-liveupdate
+check-liveupdate:
+	$(Q)scripts/check-liveupdate.sh $(MODES)
+
+## check-kernel: on a fresh machine: packages, Linux 7.3, check-kernel-static, check-kernel-boot, check-liveupdate
+.PHONY: check-kernel
+check-kernel:
+	$(Q)scripts/check-kernel.sh
 
 # ---- libFuzzer targets (make fuzz FUZZ_SECONDS=N, make fuzz-smoke) ----
 include tests/fuzz/fuzz.mk

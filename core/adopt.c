@@ -241,6 +241,10 @@ static int lu_adopt_devices(struct lu_adopt_ctx *c)
 		att->nr_adopted++;
 		dom->nr_adopted++;
 		unit->nr_adopted++;
+		pr_debug("unit %#llx: %04x:%02x:%02x.%d adopted: %u requester ids, domain %u (page table %#llx), DID %u\n",
+			 unit->desc.token, dv->segment, PCI_BUS_NUM(dv->rid),
+			 PCI_SLOT(dv->rid & 0xff), PCI_FUNC(dv->rid & 0xff),
+			 dv->nr_rids, dom->id, dom->pgtable_phys, dv->hw_id);
 	}
 	return 0;
 }
@@ -276,6 +280,9 @@ int lu_adopt_unit(struct iommu_lu_unit *unit,
 	kfree(c.created);
 	if (!ret)
 		unit->root_phys = rec->root_phys;
+	pr_debug("unit %#llx: registry %s: %u devices adopted, root %#llx\n",
+		 unit->desc.token, ret ? "not rebuilt" : "rebuilt",
+		 unit->nr_adopted, rec->root_phys);
 	return ret;
 }
 

@@ -30,6 +30,18 @@
  * the same notifier (tests/shim/notifier.c), so this code runs there too.
  */
 
+/**
+ * DOC: bus mastering across the kexec
+ *
+ * On a kexec, pci_device_shutdown() clears Bus Master Enable on every PCI
+ * device so that nothing DMAs into the next kernel. A preserved device must
+ * keep DMAing, through its preserved translation: the PCI core asks
+ * iommu_lu_pci_keep_master() first, which keeps the bit of each preserved
+ * device and of every bridge between it and its root bus (a bridge whose
+ * bit is clear does not forward its secondary side's requests upstream).
+ * Everything else loses its bit as before.
+ */
+
 #define pr_fmt(fmt) "iommu-lu: " fmt
 
 #include "lu_core.h"
@@ -82,3 +94,43 @@ static int __init iommu_lu_hotplug_init(void)
 	return 0;
 }
 late_initcall(iommu_lu_hotplug_init);
+
+/**
+ * iommu_lu_pci_keep_master() - Must a kexec leave Bus Master Enable set?
+ * @pdev: the PCI device pci_device_shutdown() is about to stop.
+ *
+ * Context: any; takes the core's IRQ-safe lookup lock.
+ * Return: true when @pdev is preserved for the live update, or is a bridge
+ * above a preserved device; false otherwise, and for any device when the
+ * update is not frozen (a plain kexec or reboot stops every device).
+ */
+bool iommu_lu_pci_keep_master(struct pci_dev *pdev)
+{
+	struct lu_device *ld;
+	unsigned long flags;
+	unsigned int bkt;
+	bool keep = false;
+
+	if (!pdev || READ_ONCE(lu.state) != LU_STATE_FROZEN)
+		return false;
+	spin_lock_irqsave(&lu.lookup_lock, flags);
+	hash_for_each(lu.devices, bkt, ld, node) {
+		struct pci_dev *up;
+
+		if (!READ_ONCE(ld->preserved) || !dev_is_pci(ld->dev))
+			continue;
+		for (up = to_pci_dev(ld->dev); up; up = pci_upstream_bridge(up))
+			if (up == pdev)
+				break;
+		if (up) {
+			keep = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&lu.lookup_lock, flags);
+	if (keep)
+		pr_debug("%s: bus mastering kept across the kexec\n",
+			 pci_name(pdev));
+	return keep;
+}
+EXPORT_SYMBOL_GPL(iommu_lu_pci_keep_master);

@@ -15,8 +15,11 @@
  *    caller-owned domain (VFIO/iommufd) preserves devices
  *    (iommu_lu_preserve_devices()) and may unpreserve them. Every change is
  *    serialized at once into KHO-preserved blocks.
- * 3. Freeze (iommu_lu_freeze(), from the live-update orchestrator's freeze
- *    step): preserve and unpreserve are refused with -EBUSY from now on;
+ * 3. Freeze (iommu_lu_freeze()): preserve and unpreserve are refused with
+ *    -EBUSY from now on. A kexec freezes the update by itself: the core's
+ *    reboot notifier runs after liveupdate_reboot() and before device
+ *    shutdown, the last point where sleeping is allowed. An orchestrator may
+ *    freeze earlier (LUO's freeze step); freezing twice is harmless;
  *    hotplug removal still unpreserves (a device that is gone cannot be
  *    handed over). iommu_lu_unfreeze() cancels.
  * 4. kexec: liveupdate_reboot(), device shutdown, syscore shutdown,
@@ -84,7 +87,7 @@
 int iommu_lu_freeze(void)
 {
 	mutex_lock(&lu.lock);
-	lu.state = LU_STATE_FROZEN;
+	WRITE_ONCE(lu.state, LU_STATE_FROZEN);
 	lu_ser_set_hdr_flags(IOMMU_LU_HDR_FROZEN, 0);
 	mutex_unlock(&lu.lock);
 	pr_info("frozen\n");
@@ -98,12 +101,36 @@ EXPORT_SYMBOL_GPL(iommu_lu_freeze);
 void iommu_lu_unfreeze(void)
 {
 	mutex_lock(&lu.lock);
-	lu.state = LU_STATE_COLLECTING;
+	WRITE_ONCE(lu.state, LU_STATE_COLLECTING);
 	lu_ser_set_hdr_flags(0, IOMMU_LU_HDR_FROZEN);
 	mutex_unlock(&lu.lock);
 	pr_info("unfrozen\n");
 }
 EXPORT_SYMBOL_GPL(iommu_lu_unfreeze);
+
+/*
+ * kernel_kexec() sets kexec_in_progress, then kernel_restart_prepare() calls
+ * the reboot notifiers, then device_shutdown(): from here on the update is
+ * frozen, and pci_device_shutdown() keeps preserved devices mastering
+ * (iommu_lu_pci_keep_master()). A plain reboot or power off is no update.
+ */
+static int lu_reboot_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	if (kexec_in_progress)
+		iommu_lu_freeze();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lu_reboot_nb = {
+	.notifier_call = lu_reboot_notify,
+};
+
+static int __init iommu_lu_reboot_init(void)
+{
+	return register_reboot_notifier(&lu_reboot_nb);
+}
+late_initcall(iommu_lu_reboot_init);
 
 /**
  * iommu_lu_unit_shutdown() - kexec-time cleanup of one unit.
@@ -119,8 +146,16 @@ EXPORT_SYMBOL_GPL(iommu_lu_unfreeze);
  */
 bool iommu_lu_unit_shutdown(struct iommu_lu_unit *unit)
 {
-	if (IS_ERR_OR_NULL(unit) || !unit->nr_preserved || !unit->ops)
+	if (IS_ERR_OR_NULL(unit))
 		return false;
+	if (!unit->nr_preserved || !unit->ops) {
+		pr_debug("unit %#llx: shutdown: nothing preserved, left to the driver\n",
+			 unit->desc.token);
+		return false;
+	}
+	pr_debug("unit %#llx: shutdown cleanup: %u devices preserved, %u adopted, root %#llx, %s\n",
+		 unit->desc.token, unit->nr_preserved, unit->nr_adopted,
+		 unit->root_phys, unit->ops->name);
 	unit->ops->shutdown(unit);
 	/*
 	 * A CPU stopped in the middle of a registry update may have left the
@@ -211,6 +246,8 @@ int lu_retrieve_locked(void)
 		pr_emerg("cannot retrieve the handover: %d\n", ret);
 		goto bad;
 	}
+	pr_debug("retrieve: handover header at %#llx, %zu bytes\n",
+		 (unsigned long long)phys, size);
 	if (size < sizeof(struct iommu_lu_header_ser) ||
 	    size > IOMMU_LU_BLOCK_SIZE || !IS_ALIGNED(phys, PAGE_SIZE) ||
 	    !lu_restore_map(&ctx, phys)) {
@@ -226,6 +263,9 @@ int lu_retrieve_locked(void)
 		pr_emerg("invalid handover: %s\n", ret == -EINVAL ? err : "out of memory");
 		goto bad;
 	}
+	pr_debug("retrieve: %u pages of records decoded (generation %llu, flags %#x), restoring %u hardware pages\n",
+		 ctx.nr, (unsigned long long)lu.in.hdr.generation, lu.in.hdr.flags,
+		 lu.in.nr_pages);
 
 	for (i = 0; i < lu.in.nr_pages; i++) {
 		if (!kho_restore_pages(lu.in.pages[i].phys, 1)) {
@@ -345,6 +385,9 @@ static void lu_unit_boot(struct iommu_lu_unit *unit)
 		lu_unit_block(unit, "the handover's mode differs from the driver's");
 		return;
 	}
+	pr_debug("unit %#llx: adopt: record %u, %u devices, root %#llx, mode %u\n",
+		 unit->desc.token, rec->id, rec->nr_devices,
+		 rec->root_phys, rec->mode);
 	ret = unit->ops->adopt(unit, &lu.in, rec);
 	if (ret) {
 		lu_unit_block(unit, "the hardware does not match the handover");
@@ -516,8 +559,13 @@ void iommu_lu_release_device(struct device *dev)
 	mutex_lock(&lu.lock);
 	ld = lu_device_find(dev);
 	if (ld && ld->adopted) {
+		pr_debug("%s released by its driver: unit %#llx, %u requester ids, DID %u, %s\n",
+			 dev_name(dev), ld->unit->desc.token, ld->nr_rids,
+			 ld->aatt->hw_id,
+			 ld->preserved ? "preserved again" : "no longer tracked");
 		lu_device_drop_adoption(ld, false, false);
-		pr_debug("%s released by its driver\n", dev_name(dev));
+		pr_debug("unit %#llx: %u adopted devices left\n",
+			 ld->unit->desc.token, ld->unit->nr_adopted);
 		if (!ld->preserved)
 			lu_device_free(ld);
 	}
@@ -550,12 +598,23 @@ void iommu_lu_finish(void)
 			continue;
 		if (!ld->preserved)
 			cleared++;
+		pr_debug("finish: %04x:%02x:%02x.%d (unit %#llx, DID %u, %u requester ids): %s\n",
+			 ld->segment, PCI_BUS_NUM(ld->rids[0]),
+			 PCI_SLOT(ld->rids[0] & 0xff), PCI_FUNC(ld->rids[0] & 0xff),
+			 ld->unit->desc.token, ld->aatt->hw_id, ld->nr_rids,
+			 ld->preserved ? "preserved again, kept" :
+			 "nobody claimed it, entries cleared");
 		lu_device_drop_adoption(ld, true, false);
 		if (!ld->preserved && !ld->dev)
 			lu_device_free(ld);
 	}
-	list_for_each_entry(unit, &lu.units, node)
+	list_for_each_entry(unit, &lu.units, node) {
+		unsigned int before = to_driver;
+
 		lu_unit_release_adopted_pages(unit, &to_driver);
+		pr_debug("finish: unit %#llx: %u root/context pages handed to the driver, %u devices preserved\n",
+			 unit->desc.token, to_driver - before, unit->nr_preserved);
+	}
 
 	/* Units the handover named that no driver added: leaked, loudly. */
 	for (i = 0; i < lu.in.nr_units; i++) {

@@ -1149,9 +1149,11 @@ static int lu_device_preserve_one(struct lu_device *ld,
 	lu_rids_ref(unit, ld->rids, ld->nr_rids, false, 1);
 	WRITE_ONCE(ld->preserved, true);	/* iommu_lu_device_preserved() */
 	lu_set_free(&set);
-	pr_debug("%s preserved: %u requester ids, domain %u, %u lookup pages\n",
-		 ld->dev ? dev_name(ld->dev) : "(adopted)", ld->nr_rids,
-		 att->hw_id, ld->nr_pages);
+	pr_debug("%04x:%02x:%02x.%d preserved: unit %#llx, %u requester ids, domain %u (page table %#llx, DID %u), %u lookup pages, %u devices preserved on the unit\n",
+		 ld->segment, PCI_BUS_NUM(ld->rids[0]), PCI_SLOT(ld->rids[0] & 0xff),
+		 PCI_FUNC(ld->rids[0] & 0xff), unit->desc.token, ld->nr_rids,
+		 att->dom->id, att->dom->pgtable_phys, att->hw_id, ld->nr_pages,
+		 unit->nr_preserved);
 	return 0;
 
 err_pages:
@@ -1207,10 +1209,13 @@ void lu_device_unpreserve_one(struct lu_device *ld)
 {
 	struct iommu_lu_unit *unit = ld->unit;
 	struct lu_attach *att = ld->att;
+	unsigned int nr_pages = ld->nr_pages;
+	u32 hw_id;
 
 	lockdep_assert_held(&lu.lock);
 	if (!ld->preserved)
 		return;
+	hw_id = att->hw_id;
 	lu_rids_ref(unit, ld->rids, ld->nr_rids, false, -1);
 	lu_ser_free(IOMMU_LU_REC_DEVICE, &ld->slot);
 	lu_unit_rec(unit)->nr_devices--;
@@ -1225,7 +1230,10 @@ void lu_device_unpreserve_one(struct lu_device *ld)
 		att->dom->leak = true;
 	lu_attach_put(att);
 	lu_unit_put(unit);
-	pr_debug("%s unpreserved\n", ld->dev ? dev_name(ld->dev) : "(adopted)");
+	pr_debug("%04x:%02x:%02x.%d unpreserved: unit %#llx, %u requester ids, DID %u, %u lookup pages released, %u devices preserved on the unit\n",
+		 ld->segment, PCI_BUS_NUM(ld->rids[0]), PCI_SLOT(ld->rids[0] & 0xff),
+		 PCI_FUNC(ld->rids[0] & 0xff), unit->desc.token, ld->nr_rids,
+		 hw_id, nr_pages, unit->nr_preserved);
 }
 
 /**
@@ -1491,9 +1499,12 @@ int iommu_lu_preserve_devices(struct device *const *devs, unsigned int nr)
 			goto err_unwind;
 		here[i] = true;
 	}
+	pr_debug("preserve: %s and %u more: done, %u devices preserved\n",
+		 dev_name(devs[0]), nr - 1, lu.chains[IOMMU_LU_REC_DEVICE].nr_records);
 	goto out_unlock;
 
 err_unwind:
+	pr_debug("preserve: %s: %d, undoing this call\n", dev_name(devs[i]), ret);
 	/* Undo, newest first, exactly what this call preserved. */
 	while (i--)
 		if (here[i])
@@ -1674,7 +1685,9 @@ int iommu_lu_device_added(struct device *dev)
 		spin_lock_irqsave(&lu.lookup_lock, flags);
 		hash_add(lu.devices, &ld->node, (unsigned long)dev);
 		spin_unlock_irqrestore(&lu.lookup_lock, flags);
-		pr_debug("%s bound to its adopted state\n", dev_name(dev));
+		pr_debug("hotplug: %s bound to its adopted state: unit %#llx, %u requester ids, DID %u\n",
+			 dev_name(dev), ld->unit->desc.token, ld->nr_rids,
+			 ld->aatt ? ld->aatt->hw_id : 0);
 		goto out;
 	}
 	ld = lu_device_track(dev);
@@ -1682,7 +1695,8 @@ int iommu_lu_device_added(struct device *dev)
 		ret = PTR_ERR(ld) == -ENOMEM ? -ENOMEM : 0;
 		goto out;
 	}
-	pr_debug("hotplug: %s added\n", dev_name(dev));
+	pr_debug("hotplug: %s added: unit %#llx, %u requester ids\n",
+		 dev_name(dev), ld->unit->desc.token, ld->nr_rids);
 out:
 	mutex_unlock(&lu.lock);
 	return ret;
@@ -1708,6 +1722,9 @@ void iommu_lu_device_removed(struct device *dev)
 	mutex_lock(&lu.lock);
 	ld = lu_device_find(dev);
 	if (ld) {
+		pr_debug("hotplug: %s removed: unit %#llx, preserved %d, adopted %d\n",
+			 dev_name(dev), ld->unit->desc.token, ld->preserved,
+			 ld->adopted);
 		if (ld->preserved)
 			pr_info("hotplug: preserved device %s removed: unpreserved\n",
 				dev_name(dev));

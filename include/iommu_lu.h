@@ -48,6 +48,7 @@ struct iommu_domain;
 struct iommu_device;
 struct iommu_lu_unit;
 struct iommu_lu_vendor_ops;
+struct pci_dev;
 
 /* Called for each hardware domain id to reserve; non-zero stops the walk. */
 typedef int (*iommu_lu_domain_id_fn)(u32 hw_id, void *data);
@@ -133,6 +134,7 @@ bool iommu_lu_rid_adopted(struct iommu_lu_unit *unit, u16 rid);
 
 int iommu_lu_device_added(struct device *dev);
 void iommu_lu_device_removed(struct device *dev);
+bool iommu_lu_pci_keep_master(struct pci_dev *pdev);
 
 int iommu_lu_preserve_devices(struct device *const *devs, unsigned int nr);
 int iommu_lu_preserve_device(struct device *dev);
@@ -194,6 +196,11 @@ static inline int iommu_lu_device_added(struct device *dev)
 
 static inline void iommu_lu_device_removed(struct device *dev)
 {
+}
+
+static inline bool iommu_lu_pci_keep_master(struct pci_dev *pdev)
+{
+	return false;
 }
 
 static inline int iommu_lu_preserve_devices(struct device *const *devs,

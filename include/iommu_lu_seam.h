@@ -26,6 +26,7 @@
 #include <linux/bug.h>
 #include <linux/cacheflush.h>
 #include <linux/compiler.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/err.h>
@@ -36,6 +37,7 @@
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/iommu.h>
 #include <linux/kernel.h>
+#include <linux/kexec.h>
 #include <linux/kexec_handover.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
@@ -46,6 +48,8 @@
 #include <linux/panic.h>
 #include <linux/pci.h>
 #include <linux/printk.h>
+#include <linux/reboot.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>

@@ -18,6 +18,7 @@
 # Usage: scripts/check-kernel-boot.sh
 #   JOBS=n (default: nproc)  QEMU_TIMEOUT=s (default 300)
 #   SCALABLE=1: x-scalable-mode=on on the vIOMMU
+#   BUILD_ONLY=1: stop after the build stage (scripts/check-liveupdate.sh)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -127,6 +128,7 @@ stage fetch "$top/scripts/fetch-kernel.sh"
 stage tree "$top/scripts/kernel-tree.sh" "$tree"
 stage config do_config
 stage build make -C "$tree" O="$obj" -j"$jobs" bzImage
+[ "${BUILD_ONLY:-0}" = 1 ] && { report_times; exit 0; }
 stage initramfs "$top/tests/kernel/mkinitramfs.sh" "$out/boot.cpio.gz"
 stage boot do_boot
 

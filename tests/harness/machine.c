@@ -257,6 +257,7 @@ int lu_machine_add_aliased(struct lu_machine *m, unsigned int unit,
 	*d = (struct lu_mdev){ .present = true, .unit = unit, .parent = parent,
 			       .devfn = devfn, .kind = kind, .secbus = secbus };
 	d->vf = kind == PCI_MODEL_SRIOV_VF;
+	d->master = true;	/* its driver set it (pci_set_master()) */
 	d->has_alias = alias_devfn >= 0;
 	d->alias_devfn = d->has_alias ? alias_devfn : 0;
 	ret = lu_mdev_enumerate(m, idx);
@@ -379,18 +380,52 @@ u16 lu_machine_rid(struct lu_machine *m, int idx)
  * lu_machine_shutdown() - The old kernel's side of a kexec, up to the jump.
  * @m: the machine.
  *
- * LUO's reboot step freezes the update (unless @m->no_freeze), then each
- * unit's driver shutdown runs (the framework's cleanup or, for units with
+ * kernel_kexec(): kexec_in_progress is set and the reboot notifiers run (the
+ * framework's freezes the update) unless @m->no_freeze; device shutdown
+ * clears Bus Master Enable on every device the framework does not keep
+ * (pci_device_shutdown() with the PCI patch); then each unit's driver
+ * shutdown runs (the framework's cleanup or, for units with
  * nothing preserved, translation off).
  */
 void lu_machine_shutdown(struct lu_machine *m)
 {
-	unsigned int u;
+	unsigned int u, i;
 
+	kexec_in_progress = true;
 	if (!m->no_freeze)
-		iommu_lu_freeze();
+		shim_reboot_notify();
+	/* device_shutdown(), children first: pci_device_shutdown() with patch 0003. */
+	for (i = m->nr_devs; i--; ) {
+		struct lu_mdev *d = &m->devs[i];
+
+		if (d->present && d->pdev && !iommu_lu_pci_keep_master(d->pdev)) {
+			pci_clear_master(d->pdev);
+			d->master = false;
+		}
+	}
 	for (u = 0; u < m->nr_units; u++)
 		idrv_shutdown(m->drv[u]);
+}
+
+/**
+ * lu_machine_can_master() - Can a device's DMA reach the IOMMU?
+ * @m: the machine.
+ * @idx: the device.
+ *
+ * Return: true when the device and every bridge above it have Bus Master
+ * Enable set (a bridge with it clear does not forward DMA upstream).
+ */
+bool lu_machine_can_master(struct lu_machine *m, int idx)
+{
+	while (idx >= 0) {
+		struct lu_mdev *d = &m->devs[idx];
+
+		if (!d->present || !d->master)
+			return false;
+		/* A VF's requests go up through its PF's bridges, not its PF. */
+		idx = d->vf ? m->devs[d->parent].parent : d->parent;
+	}
+	return true;
 }
 
 /**

@@ -33,6 +33,8 @@
  * @has_alias: it has a DMA alias quirk (a phantom function): @alias_devfn.
  * @alias_devfn: the alias's devfn on its bus, applied at every enumeration
  *	before the IOMMU core hears of the device (as PCI fixups are).
+ * @master: Bus Master Enable in its command register (hardware state:
+ *	survives a kexec unless the old kernel's shutdown clears it).
  * @pdev: the current kernel's view, NULL until enumerated.
  */
 struct lu_mdev {
@@ -45,6 +47,7 @@ struct lu_mdev {
 	bool vf;
 	bool has_alias;
 	unsigned int alias_devfn;
+	bool master;
 	struct pci_dev *pdev;
 };
 
@@ -96,6 +99,7 @@ int lu_machine_sriov_set(struct lu_machine *m, int pf, unsigned int offset,
 struct device *lu_machine_dev(struct lu_machine *m, int idx);
 u16 lu_machine_rid(struct lu_machine *m, int idx);
 void lu_machine_shutdown(struct lu_machine *m);
+bool lu_machine_can_master(struct lu_machine *m, int idx);
 void lu_machine_kexec(struct lu_machine *m);
 void lu_machine_jump(struct lu_machine *m);
 void lu_machine_boot(struct lu_machine *m);

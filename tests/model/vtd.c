@@ -1162,7 +1162,8 @@ static u64 vtdm_read64(struct vtd_model *m, u64 off)
 	case VTDM_REG_IQT:
 		return m->iqt;
 	case VTDM_REG_IQA:
-		return m->iqa;
+		/* As QEMU 7.2: the address and QS, never DW. */
+		return m->iqa & ~VTDM_IQA_DW;
 	case VTDM_REG_ICS & ~7:
 		return (u64)m->ics << 32;
 	case VTDM_REG_IECTL:

@@ -96,6 +96,12 @@ struct pci_dev {
 	bool is_physfn;
 	bool is_virtfn;
 	struct pci_dev *physfn;
+	/*
+	 * Bus Master Enable, as the kernel's is_busmaster caches it. The PCI
+	 * model lets a device DMA only while it and every bridge above it
+	 * have it set.
+	 */
+	bool is_busmaster;
 };
 
 struct pci_bus {
@@ -136,6 +142,35 @@ static inline bool pci_is_root_bus(const struct pci_bus *pbus)
 static inline bool pci_is_bridge(const struct pci_dev *dev)
 {
 	return dev->subordinate;
+}
+
+static inline const char *pci_name(const struct pci_dev *pdev)
+{
+	return dev_name(&pdev->dev);
+}
+
+static inline struct pci_dev *pci_physfn(struct pci_dev *dev)
+{
+	return dev->is_virtfn ? dev->physfn : dev;
+}
+
+/* DUPLICATE of include/linux/pci.h:pci_upstream_bridge() (Linux 7.3). */
+static inline struct pci_dev *pci_upstream_bridge(struct pci_dev *dev)
+{
+	dev = pci_physfn(dev);
+	if (pci_is_root_bus(dev->bus))
+		return NULL;
+	return dev->bus->self;
+}
+
+static inline void pci_set_master(struct pci_dev *dev)
+{
+	dev->is_busmaster = true;
+}
+
+static inline void pci_clear_master(struct pci_dev *dev)
+{
+	dev->is_busmaster = false;
 }
 
 static inline bool pci_is_pcie(const struct pci_dev *dev)

@@ -4,6 +4,7 @@
  */
 #include "initcall.h"
 #include "notifier.h"
+#include "debugfs.h"
 #include "printk.h"
 
 struct shim_call {
@@ -52,6 +53,7 @@ int shim_run_initcalls(void)
 	int level, ret, first = 0;
 
 	shim_bus_reset();	/* a kernel boots with no notifier, no device */
+	shim_debugfs_reset();	/* and an empty debugfs */
 	for (level = 0; level < SHIM_INITCALL_NR; level++) {
 		for (c = levels[level]; c; c = c->next) {
 			ret = c->init();

@@ -7,7 +7,8 @@
  * simulated kernel's boot: it runs them in the kernel's level order (early,
  * core, subsys, device = module_init, late), in registration order within a
  * level, and can run again after a simulated kexec; each run starts with
- * no bus notifier registered and no device on the bus (shim_bus_reset()).
+ * no bus notifier registered and no device on the bus (shim_bus_reset()),
+ * and with an empty debugfs (shim_debugfs_reset()).
  * module_exit() functions run, in reverse, from shim_run_exitcalls().
  */
 #ifndef _SHIM_INITCALL_H

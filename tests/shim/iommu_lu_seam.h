@@ -26,5 +26,8 @@
 #include "initcall.h"		/* init, module */
 #include "dev_types.h"		/* device, pci, iommu */
 #include "notifier.h"		/* notifier, bus notifiers */
+#include "fs.h"			/* fs (file, inode, file_operations), uaccess */
+#include "seq_file.h"		/* seq_file */
+#include "debugfs.h"		/* debugfs */
 
 #endif /* _IOMMU_LU_SEAM_H */

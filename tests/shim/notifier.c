@@ -118,8 +118,47 @@ void shim_bus_del_device(const struct bus_type *bus, struct device *dev)
 	shim_bus_call(BUS_NOTIFY_REMOVED_DEVICE, dev);
 }
 
+bool kexec_in_progress;
+static struct notifier_block *reboot_chain;
+
+int register_reboot_notifier(struct notifier_block *nb)
+{
+	struct notifier_block **pp;
+
+	for (pp = &reboot_chain; *pp && (*pp)->priority >= nb->priority;
+	     pp = &(*pp)->next)
+		;
+	nb->next = *pp;
+	*pp = nb;
+	return 0;
+}
+
+int unregister_reboot_notifier(struct notifier_block *nb)
+{
+	struct notifier_block **pp;
+
+	for (pp = &reboot_chain; *pp; pp = &(*pp)->next) {
+		if (*pp == nb) {
+			*pp = nb->next;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+void shim_reboot_notify(void)
+{
+	struct notifier_block *nb;
+
+	for (nb = reboot_chain; nb; nb = nb->next)
+		nb->notifier_call(nb, SYS_RESTART, NULL);
+}
+
+/* A new kernel: no notifier of either chain, no device, no kexec going on. */
 void shim_bus_reset(void)
 {
+	reboot_chain = NULL;
+	kexec_in_progress = false;
 	pci_chain = NULL;
 	free(pci_devs);
 	pci_devs = NULL;

@@ -60,6 +60,17 @@ int shim_bus_walk(const struct bus_type *bus, struct device *start,
 #define bus_for_each_dev(bus, start, data, fn)	\
 	shim_bus_walk(bus, start, data, fn)
 
+/*
+ * linux/reboot.h and linux/kexec.h: the reboot notifier chain and
+ * kexec_in_progress. shim_reboot_notify() is kernel_restart_prepare():
+ * the harness's simulated kexec sets kexec_in_progress and calls it.
+ */
+#define SYS_RESTART		0x0001
+extern bool kexec_in_progress;
+int register_reboot_notifier(struct notifier_block *nb);
+int unregister_reboot_notifier(struct notifier_block *nb);
+void shim_reboot_notify(void);
+
 /* The PCI model's side (tests only). */
 void shim_bus_add_device(const struct bus_type *bus, struct device *dev);
 void shim_bus_del_device(const struct bus_type *bus, struct device *dev);

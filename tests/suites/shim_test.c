@@ -318,6 +318,85 @@ static void shim_test_mmio(struct kunit *test)
 	shim_mmio_unregister(base);
 }
 
+/* A seq_file show of 1000 lines (8890 bytes); counts its runs. */
+static int shim_test_seq_big_show(struct seq_file *m, void *v)
+{
+	unsigned int *runs = m->private, i;
+
+	(*runs)++;
+	for (i = 0; i < 1000; i++)
+		seq_printf(m, "line %u\n", i);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shim_test_seq_big);
+
+static int shim_test_seq_err_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "lost");
+	return -EIO;
+}
+DEFINE_SHOW_ATTRIBUTE(shim_test_seq_err);
+
+/*
+ * The debugfs and seq_file shims: files are found by path, read in any
+ * chunk size; a show that overflows the buffer runs again into a bigger
+ * one; an error fails the read; a seek to 0 reads anew; names are unique
+ * per directory; removal is recursive.
+ */
+static void shim_test_debugfs(struct kunit *test)
+{
+	unsigned int runs = 0, before = shim_debugfs_nr_entries(), i;
+	struct dentry *dir, *f;
+	struct file *file;
+	char *buf, line[16], part[8];
+	size_t len, off = 0;
+
+	dir = debugfs_create_dir("shim_test", NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	f = debugfs_create_file("big", 0444, dir, &runs, &shim_test_seq_big_fops);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(debugfs_create_file("big", 0444, dir, NULL,
+							  &shim_test_seq_big_fops)), -EEXIST);
+	debugfs_create_file("err", 0444, dir, NULL, &shim_test_seq_err_fops);
+	KUNIT_EXPECT_PTR_EQ(test, shim_debugfs_find("shim_test/big"), f);
+	KUNIT_EXPECT_EQ(test, shim_debugfs_nr_entries(), before + 3);
+
+	/* 4 KiB, then 8 KiB overflowed: three runs, the whole text. */
+	KUNIT_ASSERT_EQ(test, shim_debugfs_read("shim_test/big", 7, &buf, &len), 0);
+	KUNIT_EXPECT_EQ(test, runs, 3);
+	KUNIT_EXPECT_EQ(test, len, 8890);
+	for (i = 0; i < 1000 && off < len; i++) {
+		snprintf(line, sizeof(line), "line %u\n", i);
+		KUNIT_EXPECT_EQ(test, strncmp(buf + off, line, strlen(line)), 0);
+		off += strlen(line);
+	}
+	KUNIT_EXPECT_EQ(test, off, len);
+	free(buf);
+
+	/* Later reads copy the snapshot; a seek to 0 runs the show again. */
+	file = shim_debugfs_open("shim_test/big");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_EXPECT_EQ(test, shim_debugfs_fread(file, part, sizeof(part)), sizeof(part));
+	KUNIT_EXPECT_EQ(test, shim_debugfs_fread(file, part, sizeof(part)), sizeof(part));
+	KUNIT_EXPECT_EQ(test, runs, 6);
+	KUNIT_EXPECT_EQ(test, file->f_op->llseek(file, 0, SEEK_SET), 0);
+	KUNIT_EXPECT_EQ(test, shim_debugfs_fread(file, part, 5), 5);
+	KUNIT_EXPECT_EQ(test, memcmp(part, "line ", 5), 0);
+	KUNIT_EXPECT_EQ(test, runs, 9);
+	KUNIT_EXPECT_EQ(test, shim_debugfs_close(file), 0);
+
+	KUNIT_EXPECT_EQ(test, shim_debugfs_read("shim_test/err", 0, &buf, &len), -EIO);
+	KUNIT_EXPECT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, shim_debugfs_read("shim_test/none", 0, &buf, &len), -ENOENT);
+
+	debugfs_remove(dir);
+	KUNIT_EXPECT_NULL(test, shim_debugfs_find("shim_test/big"));
+	KUNIT_EXPECT_NULL(test, shim_debugfs_find("shim_test"));
+	KUNIT_EXPECT_EQ(test, shim_debugfs_nr_entries(), before);
+	debugfs_remove(NULL);
+	debugfs_remove(ERR_PTR(-ENOENT));
+}
+
 static struct kunit_case shim_test_cases[] = {
 	KUNIT_CASE(shim_test_kho_split),
 	KUNIT_CASE(shim_test_kho_double_preserve),
@@ -330,6 +409,7 @@ static struct kunit_case shim_test_cases[] = {
 	KUNIT_CASE(shim_test_lockdep_held),
 	KUNIT_CASE(shim_test_printk),
 	KUNIT_CASE(shim_test_mmio),
+	KUNIT_CASE(shim_test_debugfs),
 	{}
 };
 

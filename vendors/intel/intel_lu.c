@@ -609,7 +609,12 @@ static bool lu_vtd_qi_flush(const struct lu_vtd *vtd, bool pasid_cache)
 	u32 *status;
 
 	qi.base = iqa & LU_VTD_IQA_ADDR;
-	qi.shift = LU_VTD_IQ_SHIFT + !!(iqa & LU_VTD_IQA_DW);
+	/*
+	 * 256-bit descriptors: IQA.DW, which QEMU (7.2) does not return on a
+	 * read; Linux sets it exactly when the unit has ECAP.SMTS.
+	 */
+	qi.shift = LU_VTD_IQ_SHIFT +
+		   !!((iqa & LU_VTD_IQA_DW) || (vtd->ecap & LU_VTD_ECAP_SMTS));
 	qi.size = LU_VTD_PAGE_SIZE << (iqa & LU_VTD_IQA_QS);
 	if (!lu_vtd_page_ok(qi.base) ||
 	    !pfn_valid(PHYS_PFN(qi.base + qi.size - 1))) {
@@ -1323,6 +1328,10 @@ static void lu_vtd_shutdown(struct iommu_lu_unit *unit)
 		lu_vtd_legacy_cleanup(unit, &vtd, root, true, NULL, &st);
 	st.flush_ok = lu_vtd_flush_all(&vtd, mode == IOMMU_LU_MODE_VTD_SCALABLE,
 				       &st.flushed_qi);
+	pr_debug("unit %#llx: shutdown: %u context entries cleared, %u kept, %u root entries zeroed, %u PRE cleared, %u PASID entries cleared, flush %s through %s\n",
+		 vtd.token, st.ctx_cleared, st.ctx_kept, st.roots_zeroed,
+		 st.pre_cleared, st.pasid_cleared, st.flush_ok ? "done" : "FAILED",
+		 st.flushed_qi ? "the queue" : "the registers");
 out:
 	lu_vtd_last = st;
 }
@@ -1798,6 +1807,10 @@ static int lu_vtd_adopt(struct iommu_lu_unit *unit,
 		return -EOPNOTSUPP;
 	}
 
+	pr_debug("unit %#llx: adopt: root %#llx, %s mode, checking %u device records\n",
+		 vtd.token, root,
+		 mode == IOMMU_LU_MODE_VTD_SCALABLE ? "scalable" : "legacy",
+		 rec->nr_devices);
 	switch (mode) {
 	case IOMMU_LU_MODE_VTD_LEGACY:
 		return lu_vtd_legacy_adopt(&vtd, ho, rec);
