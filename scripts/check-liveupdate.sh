@@ -109,7 +109,7 @@ run() {
 		"${bridged[@]}" \
 		-device pcie-root-port,id=hp0,chassis=2,slot=0,addr=0x6 \
 		-kernel "$obj/arch/x86/boot/bzImage" -initrd "$out/lu.cpio.gz" \
-		-append "console=ttyS0 intel_iommu=on panic=-1 kho=on kho_scratch=16M,256M,64M lu_hop=1 iommu_lu.dyndbg=+p" \
+		-append "console=ttyS0 intel_iommu=on panic=-1 kho=on kho_scratch=16M,256M,64M lu_hop=1 iommu_lu.dyndbg=+p loglevel=8" \
 		> "$dir/qemu.log" 2>&1 < /dev/null &
 	pid=$!
 	for ((i = 0; i < qemu_timeout; i++)); do
@@ -229,6 +229,16 @@ verify() {
 		has "$k3" "lu-edu: $A: kernel 3: new domain attached, DMA through iova .*: ok"
 	check "$mode k3: finish" has "$k3" "iommu-lu: finish: "
 	check "$mode k3: powered off" has "$k3" "lu-init: power off"
+	# The pr_debug trace (dynamic debug, iommu_lu.dyndbg=+p).
+	check "$mode trace: preserve" has "$k1" "iommu-lu: 0000:00:03.0 preserved: unit "
+	check "$mode trace: unpreserve" has "$k1" "iommu-lu: 0000:00:03.0 unpreserved: unit "
+	check "$mode trace: hotplug" has "$k1" "iommu-lu: hotplug: 0000:03:00.0 added: "
+	check "$mode trace: bus mastering kept" has "$k1" "iommu-lu: 0000:00:03.0: bus mastering kept across the kexec"
+	check "$mode trace: shutdown cleanup" has "$k1" "iommu-lu: unit 0xfed90000: shutdown cleanup: "
+	check "$mode trace: retrieve" has "$k2" "iommu-lu: retrieve: handover header at "
+	check "$mode trace: adopt" has "$k2" "iommu-lu: unit 0xfed90000: 0000:00:03.0 adopted: "
+	check "$mode trace: release" has "$k2" "iommu-lu: 0000:03:00.0 released by its driver: "
+	check "$mode trace: finish" has "$k3" "iommu-lu: finish: unit 0xfed90000: "
 	# The framework's debugfs against the driver's real tables.
 	local line
 	while read -r line; do

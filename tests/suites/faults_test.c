@@ -604,6 +604,7 @@ static int ft_hp_disarm(struct notifier_block *nb, unsigned long action,
 static struct notifier_block ft_nb_arm = {
 	.notifier_call = ft_hp_arm, .priority = 1000,
 };
+
 static struct notifier_block ft_nb_disarm = {
 	.notifier_call = ft_hp_disarm, .priority = -1000,
 };
@@ -893,8 +894,10 @@ static void ft_sweep_boot(struct kunit *test, enum ft_kind kind)
 					      hash_empty(lu.domains),
 					      "%s: a blocked unit keeps registry state",
 					      what);
-			/* A refused handover is freed; an unadoptable unit's
-			 * valid one stays until finish. */
+			/*
+			 * A refused handover is freed; an unadoptable unit's
+			 * valid one stays until finish.
+			 */
 			if (lu.in_state == LU_IN_BAD)
 				KUNIT_EXPECT_TRUE_MSG(test, !lu.in.units && !lu.in.pages,
 						      "%s: the refused handover was kept",
@@ -903,8 +906,10 @@ static void ft_sweep_boot(struct kunit *test, enum ft_kind kind)
 			adopted++;
 			KUNIT_EXPECT_EQ_MSG(test, state, IOMMU_LU_UNIT_ADOPTED,
 					    "%s", what);
-			/* Only retrieve and adopt read the handover: a failure
-			 * after them is a device's tracking, not its DMA. */
+			/*
+			 * Only retrieve and adopt read the handover: a failure
+			 * after them is a device's tracking, not its DMA.
+			 */
 			ft_expect_dma(test, &f, true, what);
 		}
 		iommu_lu_finish();
