@@ -63,7 +63,8 @@ SRC_VENDORS ?= $(wildcard vendors/*/*.c)
 SRC_SHIM ?= $(wildcard tests/shim/*.c)
 SRC_MODEL ?= $(wildcard tests/model/*.c)
 # Programs with their own main() live in tests/harness/ too.
-HARNESS_MAINS := tests/harness/demo.c tests/harness/golden_gen.c
+HARNESS_MAINS := tests/harness/demo.c tests/harness/golden_gen.c \
+		 tests/harness/conform_main.c
 SRC_HARNESS ?= $(filter-out $(HARNESS_MAINS),$(wildcard tests/harness/*.c))
 SRC_SUITES ?= $(wildcard tests/suites/*.c)
 SRC_RUNNER ?= tests/kunit/runner.c
@@ -144,6 +145,26 @@ check-decode: deps $(DECODE_BIN)
 	$(quiet) RUN tools/iommu-lu-decode-test.py
 	$(Q)$(RUN_ENV_$(SAN)) python3 tools/iommu-lu-decode-test.py $(DECODE_BIN)
 -include $(OUT)/tools/iommu-lu-decode.d
+
+# ---- the conformance replay (issue 4): a QEMU guest's VT-d dumps and DMA on the model ----
+CONFORM_BIN  := $(OUT)/iommu-lu-conform
+CONFORM_SRCS := tests/harness/conform_main.c tests/harness/conformance.c \
+		tests/model/vtd.c tests/model/physmem.c tests/shim/io.c \
+		tests/shim/printk.c tests/shim/slab.c
+CONFORM_OBJS := $(patsubst %.c,$(OUT)/%.o,$(CONFORM_SRCS))
+.PHONY: conform-tool check-conform
+## conform-tool: build tests/out/iommu-lu-conform (FILE legacy|scalable: replay a serial log on the VT-d model)
+conform-tool: $(CONFORM_BIN)
+$(CONFORM_BIN): $(CONFORM_OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) -o $@ $(CONFORM_OBJS) $(TEST_LDFLAGS)
+## check-conform: replay the committed captures tests/golden/conformance-{legacy,scalable}.log
+check-conform: deps $(CONFORM_BIN)
+	$(quiet) RUN $(CONFORM_BIN)
+	$(Q)for m in legacy scalable; do \
+		$(RUN_ENV_$(SAN)) $(abspath $(CONFORM_BIN)) tests/golden/conformance-$$m.log $$m || exit 1; \
+	done
+-include $(OUT)/tests/harness/conform_main.d
 
 # ---- the end-to-end demo: the test objects minus the KUnit runner and suites ----
 DEMO_BIN  := $(OUT)/iommu-lu-demo

@@ -180,6 +180,27 @@ EXPORT_SYMBOL_GPL(iommu_lu_unit_shutdown);
 /* ---------------------------------------------------------------------- */
 /* Next kernel                                                              */
 
+/**
+ * iommu_lu_handover_present() - Did the previous kernel hand IOMMU state over?
+ *
+ * For an IOMMU driver deciding, early in boot, whether it may turn
+ * translation off (``intel_iommu=off``, an ignored unit): with a handover,
+ * preserved devices may be DMAing through the tables the previous kernel
+ * left, and turning translation off would let them reach all of memory.
+ * Only looks for the handover; validates and restores nothing.
+ *
+ * Return: true when this is a KHO boot carrying an iommu-lu handover.
+ */
+bool iommu_lu_handover_present(void)
+{
+	phys_addr_t phys;
+	size_t size;
+
+	return is_kho_boot() &&
+	       !kho_retrieve_subtree(IOMMU_LU_KHO_NAME, &phys, &size);
+}
+EXPORT_SYMBOL_GPL(iommu_lu_handover_present);
+
 struct lu_restore_ctx {
 	u64 *phys;		/* block pages restored, freed after decoding */
 	unsigned int nr;

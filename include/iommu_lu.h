@@ -148,6 +148,7 @@ int iommu_lu_freeze(void);
 void iommu_lu_unfreeze(void);
 bool iommu_lu_unit_shutdown(struct iommu_lu_unit *unit);
 
+bool iommu_lu_handover_present(void);
 int iommu_lu_retrieve(void);
 void iommu_lu_release_device(struct device *dev);
 void iommu_lu_finish(void);
@@ -244,6 +245,11 @@ static inline void iommu_lu_unfreeze(void)
 }
 
 static inline bool iommu_lu_unit_shutdown(struct iommu_lu_unit *unit)
+{
+	return false;
+}
+
+static inline bool iommu_lu_handover_present(void)
 {
 	return false;
 }

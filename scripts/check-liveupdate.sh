@@ -9,7 +9,8 @@
 # mode, hot-adds a device through the QEMU monitor when the guest asks, and
 # checks the serial log: one line per check, then "N passed, N failed".
 #
-# Usage: scripts/check-liveupdate.sh [legacy|scalable]...   (default: both)
+# Usage: scripts/check-liveupdate.sh [legacy|scalable|iommu-off]...   (default: all)
+#   iommu-off: legacy mode, kernel 2 booted with intel_iommu=off (must stay on)
 #   QEMU_TIMEOUT=s (default 900)  JOBS=n
 set -uo pipefail
 
@@ -18,7 +19,7 @@ obj=$top/build/kobj-vm
 out=$top/build/check-liveupdate
 qemu_timeout=${QEMU_TIMEOUT:-900}
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(legacy scalable)
+[ ${#modes[@]} -gt 0 ] || modes=(legacy scalable iommu-off)
 
 A=0000:00:03.0
 U=0000:00:04.0
@@ -89,14 +90,16 @@ EOF
 }
 
 # run MODE: boot kernel 1, hot-add H when asked, wait for the power off.
+# MODE iommu-off: legacy; kernel 2 is booted with intel_iommu=off.
 run() {
 	local mode=$1 vtd=intel-iommu,intremap=on,device-iotlb=off
-	local dir=$out/$mode log=$out/$mode/serial.log pid i
+	local dir=$out/$mode log=$out/$mode/serial.log pid i extra=
 	local bridged=(-device edu,bus=pb,addr=0x1 -device edu,bus=pb,addr=0x2)
 	# 7.3 programs no context entry for DMA aliases in scalable mode: a
 	# device behind a PCIe-to-PCI bridge cannot DMA there, update or not.
 	# The bridges stay, so that bus numbers do not change.
 	[ "$mode" = scalable ] && vtd+=",x-scalable-mode=on" && bridged=()
+	[ "$mode" = iommu-off ] && extra=" lu_case=iommu-off"
 	mkdir -p "$dir"
 	rm -f "$dir/mon.sock" "$log"
 	timeout "$qemu_timeout" qemu-system-x86_64 \
@@ -109,7 +112,7 @@ run() {
 		"${bridged[@]}" \
 		-device pcie-root-port,id=hp0,chassis=2,slot=0,addr=0x6 \
 		-kernel "$obj/arch/x86/boot/bzImage" -initrd "$out/lu.cpio.gz" \
-		-append "console=ttyS0 intel_iommu=on panic=-1 kho=on kho_scratch=16M,256M,64M lu_hop=1 iommu_lu.dyndbg=+p loglevel=8" \
+		-append "console=ttyS0 intel_iommu=on panic=-1 kho=on kho_scratch=16M,256M,64M lu_hop=1 iommu_lu.dyndbg=+p loglevel=8$extra" \
 		> "$dir/qemu.log" 2>&1 < /dev/null &
 	pid=$!
 	for ((i = 0; i < qemu_timeout; i++)); do
@@ -142,6 +145,24 @@ decode_blob() {
 		sed '1d;$d' | base64 -d > "$dir/blob-$tag.bin" 2>/dev/null &&
 	[ -s "$dir/blob-$tag.bin" ] &&
 	"$top/tests/out/iommu-lu-decode" "$dir/blob-$tag.bin" > "$dir/blob-$tag.txt" 2>&1
+}
+
+# A kernel booted with intel_iommu=off after a live update keeps the IOMMU on.
+verify_iommu_off() {
+	local mode=$1 dir=$out/$1
+	split_kernels "$dir"
+	local k2=$dir/k2.txt
+	echo "# $mode: kernel 2 booted with intel_iommu=off"
+	check "$mode k1: preserve $A" grep -q "lu-init: preserve $A: ok" "$dir/k1.txt"
+	check "$mode k2: booted with intel_iommu=off" grep -q "Command line: .*intel_iommu=off" "$k2"
+	check "$mode k2: IOMMU kept enabled for the handover" \
+		grep -q "DMAR: live update handover present: Intel-IOMMU kept enabled" "$k2"
+	check "$mode k2: unit adopted" grep -q "DMAR: dmar0: live update: translation tables adopted" "$k2"
+	check "$mode k2: $A: DMA through the preserved iova" \
+		grep -qE "lu-edu: $A: kernel 2: DMA through preserved iova .*: ok" "$k2"
+	check "$mode k2: $A: DMA still through the adopted tables later" \
+		grep -qE "lu-edu: $A: kernel 2: DMA through iova .*: ok" "$k2"
+	check "$mode k2: reached the end" grep -q "lu-init: power off" "$k2"
 }
 
 verify() {
@@ -256,7 +277,11 @@ verify() {
 timed build build || { failed=$((failed + 1)); report; exit 1; }
 for mode in "${modes[@]}"; do
 	timed "run-$mode" run "$mode"
-	timed "verify-$mode" verify "$mode"
+	if [ "$mode" = iommu-off ]; then
+		timed "verify-$mode" verify_iommu_off "$mode"
+	else
+		timed "verify-$mode" verify "$mode"
+	fi
 done
 report
 [ "$failed" -eq 0 ]

@@ -28,6 +28,9 @@ B1=0000:02:01.0
 B2=0000:02:02.0
 H=0000:03:00.0
 hop=$(sed -n 's/.*lu_hop=\([0-9]*\).*/\1/p' /proc/cmdline)
+# lu_case=iommu-off: kernel 1 preserves A and kexecs with intel_iommu=off;
+# kernel 2 must keep translation on and A must still DMA.
+case=$(sed -n 's/.*lu_case=\([a-z-]*\).*/\1/p' /proc/cmdline)
 
 say() { echo "lu-init: $*"; }
 
@@ -67,7 +70,7 @@ blob() {
 }
 
 next_kernel() {
-	cmdline=$(sed "s/lu_hop=[0-9]*/lu_hop=$((hop + 1))/" /proc/cmdline)
+	cmdline=$(sed "s/lu_hop=[0-9]*/lu_hop=$((hop + 1))/; $1" /proc/cmdline)
 	(cd / && find . -xdev | cpio -o -H newc 2>/dev/null | gzip) > /tmp/initrd.gz
 	if kexec -s -l /bzImage --initrd=/tmp/initrd.gz --append="$cmdline"; then
 		say "kexec into kernel $((hop + 1))"
@@ -77,7 +80,15 @@ next_kernel() {
 }
 
 say "kernel $hop up"
-case "$hop" in
+case "$case$hop" in
+iommu-off1)
+	knob preserve $A
+	next_kernel "s/intel_iommu=on/intel_iommu=off/"
+	;;
+iommu-off2)
+	dump k2-adopted
+	knob check $A
+	;;
 1)
 	dump k1-start
 	knob preserve $A

@@ -207,7 +207,10 @@ static void lifecycle_test_kexec(struct kunit *test)
 	old_root = idrv_root_phys(m->drv[0]);
 	vtd_model_stats(m->hw[0], &st0);
 
+	KUNIT_EXPECT_FALSE(test, iommu_lu_handover_present());
 	lu_machine_kexec(m);
+	/* The driver must not turn translation off (intel_iommu=off). */
+	KUNIT_EXPECT_TRUE(test, iommu_lu_handover_present());
 	vtd_model_stats(m->hw[0], &st1);
 	s.o0->domain = NULL;
 	s.o1->domain = NULL;
@@ -396,7 +399,10 @@ static void lifecycle_test_nothing_preserved(struct kunit *test)
 	int rp = lu_machine_add(m, 0, -1, PCI_DEVFN(0x1c, 0), PCI_MODEL_ROOT_PORT, 1);
 
 	KUNIT_ASSERT_GE(test, lu_machine_add(m, 0, rp, 0, PCI_MODEL_ENDPOINT_PCIE, 0), 0);
+	KUNIT_EXPECT_FALSE(test, iommu_lu_handover_present());	/* cold boot */
 	lu_machine_kexec(m);
+	/* A KHO boot, but nothing preserved: the driver may turn it off. */
+	KUNIT_EXPECT_FALSE(test, iommu_lu_handover_present());
 	KUNIT_EXPECT_EQ(test, idrv_boot_state(m->drv[0]), IOMMU_LU_UNIT_FRESH);
 	KUNIT_EXPECT_EQ(test, lu.in_state, LU_IN_NONE);
 	KUNIT_EXPECT_EQ(test, kho_model_nr_incoming_pages(), 0);

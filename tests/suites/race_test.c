@@ -189,6 +189,23 @@ static bool rc_same(const struct rc_ho *a, const struct rc_ho *b)
 	       !memcmp(a->pages, b->pages, a->nr_pages * sizeof(u64));
 }
 
+/*
+ * Appends to @out (@n entries, at most @max) the tables the present entries
+ * of the page table at @table point at, leaves (bit 7) aside; returns the
+ * new count.
+ */
+static unsigned int rc_hw_next_level(u64 table, u64 *out, unsigned int n,
+				     unsigned int max)
+{
+	const u64 *pte = physmem_va(table);
+	unsigned int e;
+
+	for (e = 0; e < 512 && n < max; e++)
+		if ((pte[e] & 3) && !(pte[e] & BIT(7)))
+			out[n++] = pte[e] & GENMASK_ULL(51, 12);
+	return n;
+}
+
 /* Pages the preserved ids of @h use in unit 0's hardware, by walking it. */
 static unsigned int rc_hw_pages(struct lu_machine *m, const struct rc_ho *h,
 				u64 *out, unsigned int max)
@@ -217,14 +234,8 @@ static unsigned int rc_hw_pages(struct lu_machine *m, const struct rc_ho *h,
 			first = n;
 			out[n++] = lo & GENMASK_ULL(51, 12);
 			for (l = (hi & 7) + 2; l > 1; l--) {
-				for (last = n, k = first; k < last; k++) {
-					const u64 *pte = physmem_va(out[k]);
-					unsigned int e;
-
-					for (e = 0; e < 512 && n < max; e++)
-						if ((pte[e] & 3) && !(pte[e] & BIT(7)))
-							out[n++] = pte[e] & GENMASK_ULL(51, 12);
-				}
+				for (last = n, k = first; k < last; k++)
+					n = rc_hw_next_level(out[k], out, n, max);
 				first = last;
 			}
 			if (n + 600 > max)
@@ -674,6 +685,9 @@ static const char * const rc_stop_name[] = {
 	"first preserve", "preserve", "unpreserve", "hot removal (frozen)",
 };
 
+/* What shutdown logs when it finds a registry update in flight. */
+static const char rc_stop_in_flight[] = "registry update in flight at shutdown";
+
 static void race_test_stop(struct kunit *test, enum rc_stop_op op)
 {
 	unsigned int adopted_before = 0, adopted_after = 0, blocked = 0, fresh = 0;
@@ -740,7 +754,7 @@ static void race_test_stop(struct kunit *test, enum rc_stop_op op)
 			KUNIT_EXPECT_EQ_MSG(test, dma, 0,
 					    "%s stopped at event %d: blocked, but DMA %#x",
 					    rc_stop_name[op], k, dma);
-			KUNIT_EXPECT_TRUE(test, shim_log_contains("registry update in flight at shutdown"));
+			KUNIT_EXPECT_TRUE(test, shim_log_contains(rc_stop_in_flight));
 			KUNIT_EXPECT_EQ(test, st1.te_disables, st0.te_disables);
 			break;
 		default:

@@ -190,11 +190,47 @@ static void sc_expect(struct sc *s, struct lu_owner *(*who)[65536])
 	}
 }
 
+/*
+ * @rid of unit @u at the first and last page of owner @o: translated to the
+ * page of @own (NULL: none) that holds that IOVA, or a fault where @own has
+ * none. Counts the translations in *@translated; false (the test failed) at
+ * the first mismatch.
+ */
+static bool sc_probe(struct kunit *test, struct sc *s, unsigned int u,
+		     unsigned int rid, const struct lu_owner *own,
+		     const struct lu_owner *o, const char *when,
+		     unsigned int *translated)
+{
+	unsigned int pg;
+
+	for (pg = 0; pg < o->nr_pages; pg += o->nr_pages - 1 ?: 1) {
+		u64 iova = o->iova + (u64)pg * PAGE_SIZE, phys = 0;
+		bool mine = own && own->unit == u &&
+			    iova >= own->iova &&
+			    iova < own->iova + (u64)own->nr_pages * PAGE_SIZE;
+		u64 want = mine ? own->phys[(iova - own->iova) / PAGE_SIZE] : 0;
+		int ret = vtd_model_translate(s->m->hw[u], rid, iova, false,
+					      &phys);
+
+		if (!ret != mine || (mine && phys != want)) {
+			KUNIT_FAIL(test, "%s: unit %u rid %04x iova %#llx: %s %#llx, want %s %#llx",
+				   when, u, rid, (unsigned long long)iova,
+				   ret ? "fault" : "translated to",
+				   (unsigned long long)phys,
+				   mine ? "translation to" : "a fault",
+				   (unsigned long long)want);
+			return false;
+		}
+		*translated += !ret;
+	}
+	return true;
+}
+
 /* Try every requester id of every unit at every owner's IOVAs. */
 static unsigned int sc_sweep(struct kunit *test, struct sc *s,
 			     struct lu_owner *(*who)[65536], const char *when)
 {
-	unsigned int u, rid, k, translated = 0, pg;
+	unsigned int u, rid, k, translated = 0;
 
 	for (u = 0; u < s->m->nr_units; u++) {
 		/*
@@ -205,7 +241,8 @@ static unsigned int sc_sweep(struct kunit *test, struct sc *s,
 		if (!vtd_model_translation_enabled(s->m->hw[u])) {
 			for (rid = 0; who && rid < 65536; rid++)
 				if (who[u][rid]) {
-					KUNIT_FAIL(test, "%s: unit %u has preserved rid %04x, translation is off",
+					KUNIT_FAIL(test,
+						   "%s: unit %u has preserved rid %04x, translation is off",
 						   when, u, rid);
 					return translated;
 				}
@@ -214,31 +251,10 @@ static unsigned int sc_sweep(struct kunit *test, struct sc *s,
 		for (rid = 0; rid < 65536; rid++) {
 			struct lu_owner *own = who ? who[u][rid] : NULL;
 
-			for (k = 0; k < s->nr_owners; k++) {
-				const struct lu_owner *o = s->owners[k];
-
-				for (pg = 0; pg < o->nr_pages; pg += o->nr_pages - 1 ?: 1) {
-					u64 iova = o->iova + (u64)pg * PAGE_SIZE, phys = 0;
-					bool mine = own && own->unit == u &&
-						    iova >= own->iova &&
-						    iova < own->iova + (u64)own->nr_pages * PAGE_SIZE;
-					u64 want = mine ? own->phys[(iova - own->iova) / PAGE_SIZE] : 0;
-					int ret = vtd_model_translate(s->m->hw[u], rid, iova,
-								      false, &phys);
-
-					if (!ret != mine || (mine && phys != want)) {
-						KUNIT_FAIL(test, "%s: unit %u rid %04x iova %#llx: %s %#llx, want %s %#llx",
-							   when, u, rid,
-							   (unsigned long long)iova,
-							   ret ? "fault" : "translated to",
-							   (unsigned long long)phys,
-							   mine ? "translation to" : "a fault",
-							   (unsigned long long)want);
-						return translated;
-					}
-					translated += !ret;
-				}
-			}
+			for (k = 0; k < s->nr_owners; k++)
+				if (!sc_probe(test, s, u, rid, own, s->owners[k],
+					      when, &translated))
+					return translated;
 		}
 		vtd_model_clear_faults(s->m->hw[u]);
 	}
@@ -251,6 +267,7 @@ static void sc_seed_desc(const u32 *seed, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "seed %#x", *seed);
 }
+
 KUNIT_ARRAY_PARAM(sc_seed, sc_seeds, sc_seed_desc);
 
 static void security_test_rid_space_random(struct kunit *test)
