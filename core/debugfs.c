@@ -227,7 +227,7 @@ static int lu_dbg_state_show(struct seq_file *m, void *v)
 	unsigned int k;
 	bool in;
 
-	mutex_lock(&lu.lock);
+	lu_lock_read();
 	lu_dbg_count(&c);
 	hdr = lu.hdr;
 	in = lu.in_state == LU_IN_VALID;
@@ -267,7 +267,7 @@ static int lu_dbg_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "in_domains=%u\n", in ? lu.in.nr_domains : 0);
 	seq_printf(m, "in_devices=%u\n", in ? lu.in.nr_devices : 0);
 	seq_printf(m, "in_pages=%u\n", in ? lu.in.nr_pages : 0);
-	mutex_unlock(&lu.lock);
+	lu_unlock_read();
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lu_dbg_state);
@@ -322,10 +322,10 @@ static int lu_dbg_units_show(struct seq_file *m, void *v)
 {
 	struct iommu_lu_unit *unit;
 
-	mutex_lock(&lu.lock);
+	lu_lock_read();
 	list_for_each_entry(unit, &lu.units, node)
 		lu_dbg_unit_line(m, unit);
-	mutex_unlock(&lu.lock);
+	lu_unlock_read();
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lu_dbg_units);
@@ -396,12 +396,12 @@ static int lu_dbg_devices_show(struct seq_file *m, void *v)
 	struct lu_device *ld, **all;
 	unsigned int bkt, nr = 0, i = 0;
 
-	mutex_lock(&lu.lock);
+	lu_lock_read();
 	hash_for_each(lu.devices_by_rid, bkt, ld, rid_node)
 		nr++;
 	all = kvmalloc_objs(*all, max(nr, 1U));
 	if (!all) {
-		mutex_unlock(&lu.lock);
+		lu_unlock_read();
 		return -ENOMEM;
 	}
 	hash_for_each(lu.devices_by_rid, bkt, ld, rid_node)
@@ -409,7 +409,7 @@ static int lu_dbg_devices_show(struct seq_file *m, void *v)
 	sort(all, nr, sizeof(*all), lu_dbg_cmp_device, NULL);
 	for (i = 0; i < nr; i++)
 		lu_dbg_device_line(m, all[i]);
-	mutex_unlock(&lu.lock);
+	lu_unlock_read();
 	kvfree(all);
 	return 0;
 }
@@ -492,12 +492,12 @@ static int lu_dbg_domains_show(struct seq_file *m, void *v)
 	struct lu_domain *dom, **all;
 	unsigned int bkt, nr = 0, i = 0;
 
-	mutex_lock(&lu.lock);
+	lu_lock_read();
 	hash_for_each(lu.domains, bkt, dom, node)
 		nr++;
 	all = kvmalloc_objs(*all, max(nr, 1U));
 	if (!all) {
-		mutex_unlock(&lu.lock);
+		lu_unlock_read();
 		return -ENOMEM;
 	}
 	hash_for_each(lu.domains, bkt, dom, node)
@@ -505,7 +505,7 @@ static int lu_dbg_domains_show(struct seq_file *m, void *v)
 	sort(all, nr, sizeof(*all), lu_dbg_cmp_domain, NULL);
 	for (i = 0; i < nr; i++)
 		lu_dbg_domain_line(m, all[i]);
-	mutex_unlock(&lu.lock);
+	lu_unlock_read();
 	kvfree(all);
 	return 0;
 }
@@ -535,12 +535,12 @@ static int lu_dbg_pages_show(struct seq_file *m, void *v)
 	unsigned int bkt, nr = 0, i = 0;
 	const char *kind;
 
-	mutex_lock(&lu.lock);
+	lu_lock_read();
 	hash_for_each(lu.pages, bkt, p, node)
 		nr++;
 	all = kvmalloc_objs(*all, max(nr, 1U));
 	if (!all) {
-		mutex_unlock(&lu.lock);
+		lu_unlock_read();
 		return -ENOMEM;
 	}
 	hash_for_each(lu.pages, bkt, p, node)
@@ -553,7 +553,7 @@ static int lu_dbg_pages_show(struct seq_file *m, void *v)
 		seq_printf(m, "page phys=0x%llx kind=%s owner=%u refs=%u arefs=%u preserved=%d\n",
 			   p->phys, kind, p->owner, p->refs, p->arefs, !!p->refs);
 	}
-	mutex_unlock(&lu.lock);
+	lu_unlock_read();
 	kvfree(all);
 	return 0;
 }
@@ -584,14 +584,14 @@ static int lu_dbg_handover_open(struct inode *inode, struct file *file)
 	struct lu_dbg_dump *d;
 	size_t len;
 
-	mutex_lock(&lu.lock);
+	lu_lock_read();
 	len = lu_ser_dump(NULL, 0);
 	d = kvmalloc_flex(*d, data, len);
 	if (d) {
 		d->len = len;
 		lu_ser_dump(d->data, len);
 	}
-	mutex_unlock(&lu.lock);
+	lu_unlock_read();
 	if (!d)
 		return -ENOMEM;
 	file->private_data = d;

@@ -109,16 +109,38 @@ void iommu_lu_unfreeze(void)
 EXPORT_SYMBOL_GPL(iommu_lu_unfreeze);
 
 /*
+ * kexec_file_load() with KHO enabled (kho_fill_kimage()) gives the image
+ * KHO's FDT and scratch areas; kexec_load() never does, and the next kernel
+ * would then find no handover.
+ */
+static bool lu_kexec_carries_kho(void)
+{
+	return kexec_in_progress && kexec_image && kexec_image->kho.fdt &&
+	       kexec_image->kho.scratch;
+}
+
+/*
  * kernel_kexec() sets kexec_in_progress, then kernel_restart_prepare() calls
  * the reboot notifiers, then device_shutdown(): from here on the update is
  * frozen, and pci_device_shutdown() keeps preserved devices mastering
- * (iommu_lu_pci_keep_master()). A plain reboot or power off is no update.
+ * (iommu_lu_pci_keep_master()). A kexec without KHO, a reboot or a power
+ * off hands nothing over: every device is stopped and every unit turned
+ * off by its driver, as without iommu-lu.
  */
 static int lu_reboot_notify(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
-	if (kexec_in_progress)
+	if (lu_kexec_carries_kho()) {
 		iommu_lu_freeze();
+		return NOTIFY_DONE;
+	}
+	mutex_lock(&lu.lock);
+	WRITE_ONCE(lu.no_handover, true);
+	WRITE_ONCE(lu.state, LU_STATE_COLLECTING);
+	if (lu.hdr)
+		pr_warn("%s without KHO: nothing is handed over, preserved devices are stopped\n",
+			kexec_in_progress ? "kexec" : "reboot");
+	mutex_unlock(&lu.lock);
 	return NOTIFY_DONE;
 }
 
@@ -148,7 +170,7 @@ bool iommu_lu_unit_shutdown(struct iommu_lu_unit *unit)
 {
 	if (IS_ERR_OR_NULL(unit))
 		return false;
-	if (!unit->nr_preserved || !unit->ops) {
+	if (!unit->nr_preserved || !unit->ops || READ_ONCE(lu.no_handover)) {
 		pr_debug("unit %#llx: shutdown: nothing preserved, left to the driver\n",
 			 unit->desc.token);
 		return false;
@@ -162,7 +184,7 @@ bool iommu_lu_unit_shutdown(struct iommu_lu_unit *unit)
 	 * handover torn: clean the hardware anyway, but do not vouch for it;
 	 * the next kernel will then block the unit rather than trust it.
 	 */
-	if (mutex_is_locked(&lu.lock)) {
+	if (mutex_is_locked(&lu.lock) && !READ_ONCE(lu.reading)) {
 		pr_emerg("unit %#llx: registry update in flight at shutdown: handover not marked clean\n",
 			 unit->desc.token);
 		return true;
@@ -529,13 +551,13 @@ int iommu_lu_unit_domain_ids(struct iommu_lu_unit *unit,
 
 	if (IS_ERR_OR_NULL(unit))
 		return 0;
-	mutex_lock(&lu.lock);
+	lu_lock_read();
 	hash_for_each(unit->attach, bkt, att, node) {
 		ret = fn(att->hw_id, data);
 		if (ret)
 			break;
 	}
-	mutex_unlock(&lu.lock);
+	lu_unlock_read();
 	return ret;
 }
 EXPORT_SYMBOL_GPL(iommu_lu_unit_domain_ids);

@@ -298,6 +298,10 @@ enum lu_incoming_state {
  * @domains_by_ptr: preserved domains by caller domain pointer.
  * @nr_kept_domains: entries in @domains_by_ptr (the map path's fast check).
  * @state: &enum lu_state.
+ * @no_handover: the reboot under way hands nothing over (a kexec without
+ *	KHO, a reboot, a power off): shutdown leaves every unit to its driver.
+ * @reading: the holder of @lock only reads (debugfs, domain id walks): a
+ *	CPU stopped while holding it leaves the handover consistent.
  * @in_state: &enum lu_incoming_state.
  * @in: the validated incoming handover.
  * @hdr: our outgoing header page (KHO subtree blob); NULL while empty.
@@ -317,6 +321,8 @@ struct lu_core {
 	DECLARE_HASHTABLE(domains_by_ptr, 6);
 	unsigned int nr_kept_domains;
 	enum lu_state state;
+	bool no_handover;
+	bool reading;
 	enum lu_incoming_state in_state;
 	struct iommu_lu_handover in;
 	struct iommu_lu_header_ser *hdr;
@@ -357,5 +363,26 @@ extern const size_t lu_rec_size[IOMMU_LU_REC_NR];
 
 /* core/lifecycle.c */
 int lu_retrieve_locked(void);
+
+/**
+ * lu_lock_read() - Take &lu_core.lock to read only.
+ *
+ * For readers (debugfs): a kexec that stops this CPU while it holds the
+ * lock leaves the handover consistent, so the shutdown still vouches for it.
+ */
+static inline void lu_lock_read(void)
+{
+	mutex_lock(&lu.lock);
+	WRITE_ONCE(lu.reading, true);
+}
+
+/**
+ * lu_unlock_read() - Release &lu_core.lock taken by lu_lock_read().
+ */
+static inline void lu_unlock_read(void)
+{
+	WRITE_ONCE(lu.reading, false);
+	mutex_unlock(&lu.lock);
+}
 
 #endif /* _IOMMU_LU_CORE_H */

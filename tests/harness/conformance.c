@@ -147,6 +147,7 @@ struct conf_obs {
 	u16 rid;		/* CONF_FAULT: the source id */
 	bool write;		/* CONF_FAULT */
 	u8 reason;		/* CONF_FAULT */
+	char report[96];	/* CONF_FAULT: "[DMA ...] ... [fault reason 0xNN]" */
 };
 
 /**
@@ -177,6 +178,7 @@ struct conf_page {
 	u64 key;		/* guest page address, or a CONF_SYNTH_* key */
 	u64 model;		/* its page in the model's memory */
 	u64 written[512 / 64];	/* entries placed, to spot disagreeing lines */
+	u64 guest[512];		/* their values as the dump gives them */
 };
 
 /**
@@ -564,7 +566,8 @@ static void conf_parse_lu_edu(struct conformance_log *log, const char *s, size_t
 		if (strcmp(word, "ok"))
 			return;
 		kind = CONF_OWN_OK;
-	} else if (sscanf(s, "new domain attached, DMA through iova %llx: %15s", &iova, word) == 2) {
+	} else if (sscanf(s, "new domain attached, DMA through iova %llx: %15s",
+			  &iova, word) == 2) {
 		if (strcmp(word, "ok"))
 			return;
 		kind = CONF_NEW_OK;
@@ -599,7 +602,10 @@ static void conf_parse_lu_edu(struct conformance_log *log, const char *s, size_t
 	o->write = kind == CONF_NO_DATA || kind == CONF_MOVED;
 }
 
-/* "DMAR: [DMA Write NO_PASID] Request device [0000:00:04.0] fault addr 0x1103000 [fault reason 0x05] ..." */
+/*
+ * "DMAR: [DMA Write NO_PASID] Request device [0000:00:04.0] fault addr 0x1103000
+ * [fault reason 0x05] ..." (one line)
+ */
 static void conf_parse_fault(struct conformance_log *log, const char *s, size_t line,
 			     unsigned int cur)
 {
@@ -624,6 +630,9 @@ static void conf_parse_fault(struct conformance_log *log, const char *s, size_t 
 	o->has_iova = true;
 	o->write = conf_starts(s, "DMAR: [DMA Write");
 	o->reason = (u8)r;
+	/* What Linux decoded from the fault recording register. */
+	snprintf(o->report, sizeof(o->report), "%.*s",
+		 (int)(strchr(reason, ']') ? strchr(reason, ']') + 1 - (s + 6) : 0), s + 6);
 }
 
 /**
@@ -906,24 +915,34 @@ static u64 conf_model_page(struct conformance_replay *r, u64 key)
 	return p ? p->model : 0;
 }
 
-/* Place @val at guest address @addr (8-byte aligned). */
-static void conf_put(struct conformance_replay *r, u64 addr, u64 val)
+/*
+ * Place @model at guest address @addr (8-byte aligned): @guest with its
+ * table pointer, if any, relocated. Lines that disagree are told by @guest.
+ */
+static void conf_put_guest(struct conformance_replay *r, u64 addr, u64 guest, u64 model)
 {
 	struct conf_page *p = conf_page_find(r, addr & ~(CONF_PAGE_SIZE - 1), true);
 	unsigned int idx = (addr & (CONF_PAGE_SIZE - 1)) / 8;
-	u64 *va;
 
 	if (!p)
 		return;
-	va = (u64 *)physmem_va(p->model) + idx;
-	if ((p->written[idx / 64] & BIT_ULL(idx % 64)) && *va != val) {
-		conf_problem(r, "two lines disagree about the entry at %#llx: %#018llx and %#018llx",
-			     addr & ~CONF_SYNTH_PT, *va, val);
+	if (p->written[idx / 64] & BIT_ULL(idx % 64)) {
+		if (p->guest[idx] != guest)
+			conf_problem(r,
+				     "two lines disagree about the entry at %#llx: %#018llx and %#018llx",
+				     addr, p->guest[idx], guest);
 		return;
 	}
 	p->written[idx / 64] |= BIT_ULL(idx % 64);
-	*va = val;
+	p->guest[idx] = guest;
+	((u64 *)physmem_va(p->model))[idx] = model;
 	r->entries++;
+}
+
+/* Place @val, which holds no table pointer, at guest address @addr. */
+static void conf_put(struct conformance_replay *r, u64 addr, u64 val)
+{
+	conf_put_guest(r, addr, val, val);
 }
 
 /*
@@ -988,20 +1007,20 @@ static void conf_build_ctx(struct conformance_replay *r, const struct conf_ctx_l
 
 		if (c->pasid >= 0)
 			conf_problem(r, "%s: a PASID entry in a legacy-mode dump", rid);
-		conf_put(r, slot, conf_reloc_present(r, c->root_lo));
+		conf_put_guest(r, slot, c->root_lo, conf_reloc_present(r, c->root_lo));
 		conf_put(r, slot + 8, c->root_hi);
 		ctxt = c->root_lo & CONF_ADDR_MASK;
-		conf_put(r, ctxt + devfn * 16,
-			 tt == VTDM_CTX_TT_PT ? c->ctx_lo : conf_reloc_present(r, c->ctx_lo));
+		conf_put_guest(r, ctxt + devfn * 16, c->ctx_lo,
+			       tt == VTDM_CTX_TT_PT ? c->ctx_lo : conf_reloc_present(r, c->ctx_lo));
 		conf_put(r, ctxt + devfn * 16 + 8, c->ctx_hi);
 		return;
 	}
 
-	conf_put(r, slot, conf_reloc_present(r, c->root_lo));
-	conf_put(r, slot + 8, conf_reloc_present(r, c->root_hi));
+	conf_put_guest(r, slot, c->root_lo, conf_reloc_present(r, c->root_lo));
+	conf_put_guest(r, slot + 8, c->root_hi, conf_reloc_present(r, c->root_hi));
 	ctxt = (devfn < 0x80 ? c->root_lo : c->root_hi) & CONF_ADDR_MASK;
 	slot = ctxt + (devfn & 0x7f) * 32;
-	conf_put(r, slot, conf_reloc_present(r, c->ctx_lo));
+	conf_put_guest(r, slot, c->ctx_lo, conf_reloc_present(r, c->ctx_lo));
 	conf_put(r, slot + 8, c->ctx_hi);
 	/* Not printed: Linux keeps the upper 128 bits zero, QEMU requires it. */
 	conf_put(r, slot + 16, 0);
@@ -1025,9 +1044,9 @@ static void conf_build_ctx(struct conformance_replay *r, const struct conf_ctx_l
 		v0 = conf_reloc(r, v0);
 	if (pgtt == VTDM_PE_PGTT_FL || pgtt == VTDM_PE_PGTT_NESTED)
 		v2 = conf_reloc(r, v2);
-	conf_put(r, pslot, v0);
+	conf_put_guest(r, pslot, c->pe[0], v0);
 	conf_put(r, pslot + 8, c->pe[1]);
-	conf_put(r, pslot + 16, v2);
+	conf_put_guest(r, pslot + 16, c->pe[2], v2);
 }
 
 /* AGAW of the only AW CAP.SAGAW allows, or -1. */
@@ -1074,12 +1093,13 @@ static void conf_derive(struct conformance_replay *r, const struct conf_ptdev *p
 	}
 	if (!r->scalable) {
 		slot = ctxt + devfn * 16;
-		conf_put(r, slot, conf_reloc(r, p->pgd) | VTDM_CTX_P);
+		conf_put_guest(r, slot, p->pgd | VTDM_CTX_P, conf_reloc(r, p->pgd) | VTDM_CTX_P);
 		conf_put(r, slot + 8, (u64)did << VTDM_CTX_DID_SHIFT | (unsigned int)aw);
 	} else {
 		u64 dir = CONF_SYNTH_DIR | (u64)p->rid << 12;
 		u64 table = CONF_SYNTH_PTBL | (u64)p->rid << 12;
 		u32 pasid = p->pasid & ((1U << (CONF_PDE_SHIFT + 7)) - 1);
+		u64 v;
 
 		slot = ctxt + (devfn & 0x7f) * 32;
 		/* PDTS 0: a directory of 128 entries covers PASIDs below 8192. */
@@ -1090,9 +1110,9 @@ static void conf_derive(struct conformance_replay *r, const struct conf_ptdev *p
 		conf_put(r, dir + (pasid >> CONF_PDE_SHIFT) * 8,
 			 conf_model_page(r, table) | VTDM_PDE_P);
 		slot = table + (pasid & ((1U << CONF_PDE_SHIFT) - 1)) * CONF_PE_SIZE;
-		conf_put(r, slot, conf_reloc(r, p->pgd) |
-			 (u64)VTDM_PE_PGTT_SL << VTDM_PE_PGTT_SHIFT |
-			 (u64)aw << VTDM_PE_AW_SHIFT | VTDM_PE_P);
+		v = (u64)VTDM_PE_PGTT_SL << VTDM_PE_PGTT_SHIFT | (u64)aw << VTDM_PE_AW_SHIFT |
+		    VTDM_PE_P;
+		conf_put_guest(r, slot, p->pgd | v, conf_reloc(r, p->pgd) | v);
 		conf_put(r, slot + 8, did);
 	}
 	r->derived[r->nr_derived++] = p->rid;
@@ -1119,7 +1139,7 @@ static void conf_build_walks(struct conformance_replay *r, const struct conf_ptd
 		aw = (c->pe[0] >> VTDM_PE_AW_SHIFT) & 7;
 	}
 	if (c && want != p->pgd)
-		conf_problem(r, "%s: its page-table dump starts at %#llx, its context entry at %#llx",
+		conf_problem(r, "%s: its page-table dump starts at %#llx, its context at %#llx",
 			     p->name, p->pgd, want);
 	for (i = 0; i < p->nr_walks; i++) {
 		const struct conf_walk *w = &p->walks[i];
@@ -1137,7 +1157,7 @@ static void conf_build_walks(struct conformance_replay *r, const struct conf_ptd
 				conf_put(r, slot, v);
 				break;
 			}
-			conf_put(r, slot, conf_reloc(r, v));
+			conf_put_guest(r, slot, v, conf_reloc(r, v));
 			table = v & CONF_ADDR_MASK;
 		}
 	}
@@ -1220,6 +1240,9 @@ static void __printf(3, 4) conf_say(struct conf_run *run, enum conformance_line 
 		printf("%s%s\n", prefix[kind], text);
 }
 
+static const char conf_derived_sm[] =
+	", a made-up PASID directory leading to a RID_PASID entry, PGTT second-level";
+
 static size_t conf_nr_walks(const struct conf_dump *d)
 {
 	size_t n = 0, i;
@@ -1270,8 +1293,7 @@ static struct conformance_replay *conf_replay(struct conf_run *run, size_t i)
 		conf_say(run, CONFORMANCE_NOTE,
 			 "%s %s: %u context entries not in the dmar dump (its bus walk stops at a copied entry), derived from the devices' page-table dumps: present, that root, AW of the walk (*: the only one CAP.SAGAW allows), domain ids from %u down%s: %s",
 			 run->mode, d->tag, r->nr_derived, r->next_did + r->nr_derived,
-			 r->scalable ? ", a made-up PASID directory leading to a RID_PASID entry with PGTT second-level" : "",
-			 note);
+			 r->scalable ? conf_derived_sm : "", note);
 	}
 	for (j = 0; j < d->nr_pts; j++)
 		conf_build_walks(r, &d->pts[j]);
@@ -1349,6 +1371,49 @@ static void conf_describe(char *buf, size_t len, int ret, u64 pa, const struct v
 		snprintf(buf, len, "error %d, no fault recorded", ret);
 }
 
+/* Clear the fault recording register and the fault status, as dmar_fault() does. */
+static void conf_frcd_clear(struct conformance_replay *r)
+{
+	void __iomem *regs = vtd_model_regs(r->m);
+
+	writel(VTDM_FRCD_F >> 32, regs + VTDM_REG_FRCD + 12);
+	writel(VTDM_FSTS_PFO | VTDM_FSTS_PPF, regs + VTDM_REG_FSTS);
+}
+
+/*
+ * The fault report Linux 7.3 prints from the model's fault recording
+ * register (dmar_fault(), dmar_fault_do_one(): the same fields, read the
+ * same way), without the reason's name; "" if no fault is pending.
+ */
+static void conf_frcd_report(struct conformance_replay *r, char *buf, size_t len)
+{
+	void __iomem *regs = vtd_model_regs(r->m);
+	u32 fsts = readl(regs + VTDM_REG_FSTS), hi, mid;
+	u64 cap = readq(regs + VTDM_REG_CAP);
+	u64 frcd = ((cap >> VTDM_CAP_FRO_SHIFT) & 0x3ff) * 16, addr;
+	char pasid[24];
+	u16 sid;
+
+	buf[0] = '\0';
+	if (!(fsts & VTDM_FSTS_PPF))
+		return;
+	frcd += ((fsts >> VTDM_FSTS_FRI_SHIFT) & 0xff) * 16;
+	hi = readl(regs + frcd + 12);
+	if (!(hi & BIT(31)))
+		return;
+	mid = readl(regs + frcd + 8);
+	addr = readq(regs + frcd) & VTDM_PAGE_MASK;
+	sid = mid & 0xffff;
+	if (mid & BIT(31))
+		snprintf(pasid, sizeof(pasid), "PASID 0x%x", (hi >> 8) & 0xfffff);
+	else
+		snprintf(pasid, sizeof(pasid), "NO_PASID");
+	snprintf(buf, len,
+		 "[%s %s] Request device [%04x:%02x:%02x.%d] fault addr 0x%llx [fault reason 0x%02x]",
+		 (hi >> 30) & 1 ? "DMA Read" : "DMA Write", pasid, 0, sid >> 8, (sid >> 3) & 0x1f,
+		 sid & 7, addr, hi & 0xff);
+}
+
 /* Does dump @d show (or let us derive) a context entry for @rid? */
 static bool conf_knows(const struct conformance_replay *r, u16 rid)
 {
@@ -1364,8 +1429,9 @@ static bool conf_knows(const struct conformance_replay *r, u16 rid)
 
 static const char *conf_hidden_why(const struct conf_dump *d)
 {
-	return d->kernel > 1 ? "hidden: the bus walk of dmar_translation_struct stops at a copied entry" :
-			       "not in the dump";
+	if (d->kernel > 1)
+		return "hidden: the bus walk of dmar_translation_struct stops at a copied entry";
+	return "not in the dump";
 }
 
 /* An observed working DMA: the whole window, read and write, to the buffer. */
@@ -1405,26 +1471,28 @@ static void conf_check_window(struct conf_run *run, struct conformance_replay *r
 static void conf_check_one(struct conf_run *run, struct conformance_replay *r,
 			   const struct conf_obs *o, u16 rid, u64 buf_off_base)
 {
-	char rn[16], got[96];
+	char rn[16], got[96], report[160];
 	struct vtd_fault f;
 	bool ok;
 	int ret;
 	u64 pa;
 
 	conf_rid_name(rn, sizeof(rn), rid);
+	if (o->kind == CONF_FAULT)
+		conf_frcd_clear(r);
 	ret = conf_xlate(r, rid, o->iova, o->write, &pa, &f);
 	conf_describe(got, sizeof(got), ret, pa, &f);
 	switch (o->kind) {
 	case CONF_FAULT:
 		run->counts->faults++;
-		ok = ret == -EFAULT && f.reason == o->reason && f.rid == rid &&
-		     (f.iova & VTDM_PAGE_MASK) == (o->iova & VTDM_PAGE_MASK) && f.write == o->write;
+		conf_frcd_report(r, report, sizeof(report));
+		ok = ret == -EFAULT && f.reason == o->reason && !strcmp(report, o->report);
 		conf_say(run, ok ? CONFORMANCE_OK : CONFORMANCE_NOT_OK,
-			 "%s %s: %s (kernel %u, line %zu): DMA %s by rid %s at %#llx: model %s%s, hardware fault %#x (%s)",
+			 "%s %s: %s (kernel %u, line %zu): DMA %s by rid %s at %#llx: model %s, reported as %s; hardware fault %#x (%s), reported as %s",
 			 run->mode, r->d->tag, conf_kind_name[o->kind], o->kernel, o->line,
 			 o->write ? "write" : "read", rn, o->iova, got,
-			 ret && !ok && f.reason == o->reason ? " (recorded with other rid/address/direction)" : "",
-			 o->reason, vtd_model_fault_name(o->reason));
+			 report[0] ? report : "(nothing recorded)", o->reason,
+			 vtd_model_fault_name(o->reason), o->report);
 		break;
 	case CONF_NO_DATA:
 		run->counts->faults++;
@@ -1469,7 +1537,8 @@ static void conf_check_refusals(struct conf_run *run, struct conformance_replay 
 			conf_describe(got, sizeof(got), ret, pa, &f);
 			conf_say(run, CONFORMANCE_NOT_OK,
 				 "%s %s: %s rid %s: refused just outside its window: %s at %#llx: model %s, expected fault %#x",
-				 run->mode, r->d->tag, name, rn, write ? "write" : "read", a, got, want);
+				 run->mode, r->d->tag, name, rn, write ? "write" : "read", a, got,
+				 want);
 			return;
 		}
 	}
@@ -1603,8 +1672,8 @@ static void conf_replay_obs(struct conf_run *run, const struct conf_obs *o, long
 	if (!conf_knows(r, rid) && (o->kind != CONF_FAULT || d->kernel > 1)) {
 		conf_say(run, CONFORMANCE_SKIP,
 			 "%s %s: %s rid %s: %s (kernel %u, line %zu): no context entry for it in the dump (%s)",
-			 run->mode, d->tag, o->name, rn, conf_kind_name[o->kind], o->kernel, o->line,
-			 conf_hidden_why(d));
+			 run->mode, d->tag, o->name, rn, conf_kind_name[o->kind], o->kernel,
+			 o->line, conf_hidden_why(d));
 		return;
 	}
 	if (o->kind == CONF_FAULT || o->kind == CONF_NO_DATA) {
@@ -1612,7 +1681,8 @@ static void conf_replay_obs(struct conf_run *run, const struct conf_obs *o, long
 		return;
 	}
 	if (!e) {
-		conf_say(run, CONFORMANCE_SKIP, "%s %s: %s: %s (line %zu): no edu line gives its buffer",
+		conf_say(run, CONFORMANCE_SKIP,
+			 "%s %s: %s: %s (line %zu): no edu line gives its buffer",
 			 run->mode, d->tag, o->name, conf_kind_name[o->kind], o->line);
 		return;
 	}
@@ -1685,9 +1755,12 @@ static void conf_check_mode(struct conf_run *run)
 	bool no_smts;
 
 	for (i = 0; i < log->nr_dumps; i++) {
-		for (j = 0; j < log->dumps[i].nr_ctxs; j++, ctxs++)
-			if ((log->dumps[i].ctxs[j].pasid >= 0) != run->scalable)
+		for (j = 0; j < log->dumps[i].nr_ctxs; j++, ctxs++) {
+			bool sm = log->dumps[i].ctxs[j].pasid >= 0;
+
+			if (sm != run->scalable)
 				wrong++;
+		}
 		pts += log->dumps[i].nr_pts;
 	}
 	if (!ctxs || !pts || !log->nr_obs) {
@@ -1714,8 +1787,8 @@ static void conf_check_mode(struct conf_run *run)
  * @opts: reporting and tamper hooks; NULL: print, no tampering.
  * @counts: out: what was done.
  *
- * Initialises the physical-memory model if needed (physmem_init(0)). Every
- * model page used is freed before returning.
+ * Initialises the physical-memory model if it is not up (physmem_init(0));
+ * any size will do. Every model page used is freed before returning.
  *
  * Return: 0 if every check passed and at least one DMA result was replayed,
  * -EINVAL if a check failed, -ENODATA if nothing could be replayed,
@@ -1736,7 +1809,7 @@ int conformance_run(const struct conformance_log *log, bool scalable,
 
 	memset(counts, 0, sizeof(*counts));
 	ret = physmem_init(0);
-	if (ret)
+	if (ret && ret != -EBUSY)	/* -EBUSY: up already, with another size */
 		return ret;
 	run.replays = calloc(log->nr_dumps + 1, sizeof(*run.replays));
 	run.tried = calloc(log->nr_dumps + 1, sizeof(*run.tried));

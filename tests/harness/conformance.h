@@ -71,8 +71,10 @@
  * are ``#`` lines): the mode of the dumps is the one asked; each replayed
  * dump was rebuilt consistently; each DMA that worked translates, read and
  * write, page by page (and its last byte) to the observed buffer; each
- * fault faults with the observed reason, requester id, address and
- * direction; a DMA that moved no data is refused; and, per dump, what the
+ * fault faults with the observed reason, and the report Linux 7.3 would
+ * decode from the model's fault recording register (dmar_fault(): DMA Read
+ * or Write, PASID or NO_PASID, requester id, page address, reason) is the
+ * observed DMAR line; a DMA that moved no data is refused; and, per dump, what the
  * model must refuse: the page before and after each window (fault 0x6 on
  * read, 0x5 on write), a function with no context entry on a bus with a
  * root entry (0x2) and a bus with no root entry (0x1).

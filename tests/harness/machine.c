@@ -391,6 +391,13 @@ void lu_machine_shutdown(struct lu_machine *m)
 {
 	unsigned int u, i;
 
+	static struct kimage image;
+	static u8 scratch;
+
+	/* kexec -s (kexec_file_load) with KHO, unless the test says kexec -l. */
+	image.kho.fdt = m->no_kho ? 0 : 0x1000;
+	image.kho.scratch = m->no_kho ? NULL : &scratch;
+	kexec_image = &image;
 	kexec_in_progress = true;
 	if (!m->no_freeze)
 		shim_reboot_notify();
@@ -460,7 +467,11 @@ void lu_machine_jump(struct lu_machine *m)
 	for (i = 0; i < m->nr_devs; i++)
 		m->devs[i].pdev = NULL;
 	shim_slab_free_all();
+	/* kexec_load() carries no KHO: the next kernel sees none. */
+	if (m->no_kho)
+		kho_model.enabled = false;
 	kho_model_kexec();
+	kho_model.enabled = true;
 	m->kernel++;
 	lu_machine_boot(m);
 }

@@ -60,7 +60,8 @@ struct lu_mdev {
  * @devs: the hardware topology.
  * @nr_devs: entries in @devs.
  * @kernel: 1 after a cold boot, +1 per kexec.
- * @no_freeze: lu_machine_kexec() skips the freeze step (a kexec without LUO).
+ * @no_freeze: lu_machine_kexec() skips the reboot notifiers (so the freeze).
+ * @no_kho: the kexec carries no KHO (kexec -l, kexec_load()): no live update.
  * @sm_on: the kernel command line's intel_iommu=sm_on: units whose hardware
  *	has ECAP.SMTS run in scalable mode. Set when a scalable unit is built;
  *	a test may change it before a kexec (the next kernel's command line).
@@ -76,6 +77,7 @@ struct lu_machine {
 	unsigned int cap_devs;
 	unsigned int kernel;
 	bool no_freeze;
+	bool no_kho;
 	bool sm_on;
 	struct lu_mdev *enumerating;
 };

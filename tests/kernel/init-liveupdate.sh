@@ -129,10 +129,13 @@ iommu-off2)
 		knob release $B1
 		knob release $B2
 	fi
-	knob release $H
 	knob check $A
 	knob preserve $A		# adopted: preserved again, not re-attached
+	# H is left unclaimed: finish clears it; then it faults until claimed.
 	echo 1 > "$E/finish"
+	dump k2-finished
+	knob probe_fault $H
+	knob release $H
 	dump k2
 	blob k2
 	next_kernel

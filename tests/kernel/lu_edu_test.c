@@ -303,10 +303,20 @@ static int lu_edu_own(struct lu_edu *e)
 
 static void lu_edu_disown(struct lu_edu *e)
 {
+	struct device *dev = &e->pdev->dev;
+
+	/*
+	 * An owner unpreserves before it tears its domain down. Frozen, it
+	 * cannot: the domain is handed over as it is, so leave it be.
+	 */
+	if (iommu_lu_device_preserved(dev) && iommu_lu_unpreserve_device(dev)) {
+		dev_warn(dev, "preserved, update frozen: domain left attached\n");
+		e->grp = NULL;
+		return;
+	}
 	if (e->grp) {
-		if (!iommu_lu_device_preserved(&e->pdev->dev))
-			iommu_unmap(e->grp->domain, e->rec->iova,
-				    LU_EDU_PAGES * PAGE_SIZE);
+		iommu_unmap(e->grp->domain, e->rec->iova,
+			    LU_EDU_PAGES * PAGE_SIZE);
 		lu_edu_group_put(e->grp);
 		e->grp = NULL;
 	}
@@ -494,6 +504,14 @@ DEFINE_SHOW_ATTRIBUTE(lu_edu_devices);
 
 typedef int (*lu_edu_cmd_fn)(struct lu_edu **es, unsigned int nr);
 
+/* A write-only debugfs knob. */
+#define LU_EDU_WRITE_ONLY_FOPS(_name, _write)				\
+	static const struct file_operations _name = {			\
+		.owner = THIS_MODULE,					\
+		.open = simple_open,					\
+		.write = _write,					\
+	}
+
 static int lu_edu_cmd_preserve(struct lu_edu **es, unsigned int nr)
 {
 	struct device *devs[LU_EDU_MAX];
@@ -598,11 +616,7 @@ static ssize_t lu_edu_did_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : len;
 }
 
-static const struct file_operations lu_edu_did_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = lu_edu_did_write,
-};
+LU_EDU_WRITE_ONLY_FOPS(lu_edu_did_fops, lu_edu_did_write);
 
 static ssize_t lu_edu_cmd_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
@@ -640,11 +654,7 @@ out:
 	return ret ? ret : len;
 }
 
-static const struct file_operations lu_edu_cmd_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = lu_edu_cmd_write,
-};
+LU_EDU_WRITE_ONLY_FOPS(lu_edu_cmd_fops, lu_edu_cmd_write);
 
 static ssize_t lu_edu_finish_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
@@ -698,17 +708,9 @@ out:
 	return ret ? ret : len;
 }
 
-static const struct file_operations lu_edu_cleanup_set_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = lu_edu_cleanup_set_write,
-};
+LU_EDU_WRITE_ONLY_FOPS(lu_edu_cleanup_set_fops, lu_edu_cleanup_set_write);
 
-static const struct file_operations lu_edu_finish_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = lu_edu_finish_write,
-};
+LU_EDU_WRITE_ONLY_FOPS(lu_edu_finish_fops, lu_edu_finish_write);
 
 static void __init lu_edu_debugfs_init(void)
 {
@@ -742,7 +744,7 @@ static void __init lu_edu_debugfs_init(void)
 /* The previous kernel's records and buffers, restored before any probe. */
 static void __init lu_edu_retrieve(void)
 {
-	const struct lu_edu_ser *in;
+	struct lu_edu_ser *in;
 	struct page *page;
 	phys_addr_t phys;
 	size_t size;
@@ -764,9 +766,12 @@ static void __init lu_edu_retrieve(void)
 			continue;
 		page = kho_restore_pages(in->rec[i].buf_phys, LU_EDU_PAGES);
 		/* Kept preserved for every later kernel, like a VM's memory. */
-		if (!page || kho_preserve_pages(page, LU_EDU_PAGES))
-			pr_err("%04x:%04x: buffer not restored\n",
+		if (!page || kho_preserve_pages(page, LU_EDU_PAGES)) {
+			pr_err("%04x:%04x: buffer not restored: record dropped\n",
 			       in->rec[i].segment, in->rec[i].rid);
+			/* Not ours: never touched through this record. */
+			in->rec[i].rid = 0xffff;
+		}
 	}
 	lu_edu_in = in;
 	lu_edu_hop = in->hop + 1;

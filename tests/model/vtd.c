@@ -105,6 +105,7 @@ struct vtdm_iotlb_ent {
 	u8 level;		/* 1: 4 KiB, 2: 2 MiB, 3: 1 GiB */
 	bool r, w;
 	bool fpd;		/* of the context used to fill it */
+	int pasid;		/* scalable mode: the RID_PASID it was walked with; else -1 */
 	u64 iova;		/* aligned to the level's page size */
 	u64 phys;		/* aligned to the level's page size */
 };
@@ -467,7 +468,15 @@ static void vtdm_update_ppf(struct vtd_model *m)
 		m->fsts &= ~VTDM_FSTS_PPF;
 }
 
-static void vtdm_fault(struct vtd_model *m, u16 rid, u64 iova, u8 reason, bool write, bool fpd)
+/*
+ * Record a fault. @pasid is the PASID the request was translated with, -1
+ * for none: QEMU 7.2 in scalable mode gives a request without PASID its
+ * context's RID_PASID once the context and PASID entries checked out, so a
+ * fault of the second-level walk carries it (FRCD.PP, PV) while root,
+ * context and PASID-entry faults do not.
+ */
+static void vtdm_fault(struct vtd_model *m, u16 rid, u64 iova, u8 reason, bool write, bool fpd,
+		       int pasid)
 {
 	u32 pre = m->fsts;
 
@@ -483,6 +492,8 @@ static void vtdm_fault(struct vtd_model *m, u16 rid, u64 iova, u8 reason, bool w
 		f->iova = iova;
 		f->reason = reason;
 		f->write = write;
+		f->pasid_present = pasid >= 0;
+		f->pasid = pasid >= 0 ? (u32)pasid : 0;
 	} else {
 		m->stats.faults_dropped++;
 	}
@@ -498,6 +509,9 @@ static void vtdm_fault(struct vtd_model *m, u16 rid, u64 iova, u8 reason, bool w
 	m->frcd_lo = iova & VTDM_PAGE_MASK;
 	m->frcd_hi = VTDM_FRCD_F | rid | ((u64)reason << VTDM_FRCD_FR_SHIFT) |
 		     (write ? 0 : VTDM_FRCD_T);
+	if (pasid >= 0)
+		m->frcd_hi |= VTDM_FRCD_PP |
+			      ((u64)pasid & VTDM_SMCTX_RID2PASID) << VTDM_FRCD_PV_SHIFT;
 	m->fsts &= ~(0xffU << VTDM_FSTS_FRI_SHIFT);	/* FRI = 0 */
 	vtdm_update_ppf(m);
 	vtdm_fault_event(m, pre);
@@ -770,6 +784,7 @@ static int vtdm_translate_locked(struct vtd_model *m, u16 rid, u64 iova, bool wr
 {
 	struct vtdm_iotlb_ent *hit, e = { 0 };
 	struct vtdm_ctx x;
+	int pasid = -1;
 	u8 reason;
 
 	m->stats.translations++;
@@ -783,7 +798,7 @@ static int vtdm_translate_locked(struct vtd_model *m, u16 rid, u64 iova, bool wr
 		m->stats.iotlb_hits++;
 		if (write ? !hit->w : !hit->r) {
 			vtdm_fault(m, rid, iova, write ? VTDM_FR_WRITE : VTDM_FR_READ, write,
-				   hit->fpd);
+				   hit->fpd, hit->pasid);
 			return -EFAULT;
 		}
 		*phys = hit->phys | (iova & ((1ULL << vtdm_level_shift(hit->level)) - 1));
@@ -797,18 +812,21 @@ static int vtdm_translate_locked(struct vtd_model *m, u16 rid, u64 iova, bool wr
 		*phys = iova;
 		return 0;
 	}
+	/* From here on, scalable mode translates with the RID_PASID. */
+	pasid = m->root_smt ? (int)(x.ce[1] & VTDM_SMCTX_RID2PASID) : -1;
 	reason = vtdm_walk(m, &x, iova, write, &e);
 	if (reason)
 		goto fault;
 	e.rid = rid;
 	e.did = x.did;
 	e.fpd = x.fpd;
+	e.pasid = pasid;
 	vtdm_iotlb_insert(m, &e);
 	*phys = e.phys | (iova & ((1ULL << vtdm_level_shift(e.level)) - 1));
 	return 0;
 
 fault:
-	vtdm_fault(m, rid, iova, reason, write, x.fpd);
+	vtdm_fault(m, rid, iova, reason, write, x.fpd, pasid);
 	return -EFAULT;
 }
 

@@ -61,6 +61,10 @@
  *   (vtd_model_faults()); the single fault recording register, FSTS.PPF,
  *   PFO and FRI behave as on QEMU. Root-level, context-table and reserved
  *   root/context faults are not "qualified" and are recorded even with FPD.
+ *   In scalable mode a fault of the second-level walk is recorded with the
+ *   context's RID_PASID (FRCD.PP and PV, so Linux prints "PASID 0x0"), root,
+ *   context and PASID-entry faults without, as QEMU 7.2 does (seen on a real
+ *   run: tests/golden/conformance-scalable.log).
  * - Scalable mode (RTADDR.SMT latched, only with ECAP.SMTS): the root entry's
  *   lo and hi point at the lower (devfn 0..127) and upper (128..255) context
  *   tables, each of 128 32-byte entries indexed by devfn & 0x7f whose upper
@@ -209,6 +213,8 @@
 #define VTDM_FRCD_F		BIT_ULL(63)
 #define VTDM_FRCD_T		BIT_ULL(62)	/* set: read request */
 #define VTDM_FRCD_FR_SHIFT	32
+#define VTDM_FRCD_PP		BIT_ULL(31)	/* PASID present */
+#define VTDM_FRCD_PV_SHIFT	40		/* PASID value, 20 bits */
 
 /* IQA / IQER */
 #define VTDM_IQA_DW		BIT_ULL(11)
@@ -335,12 +341,16 @@ struct vtd_model_cfg {
  * @iova: the faulting input address (not page-aligned).
  * @reason: &enum vtdm_fault_reason.
  * @write: the request was a write.
+ * @pasid_present: recorded with a PASID (scalable mode, second-level walk).
+ * @pasid: that PASID (the context's RID_PASID).
  */
 struct vtd_fault {
 	u16 rid;
 	u64 iova;
 	u8 reason;
 	bool write;
+	bool pasid_present;
+	u32 pasid;
 };
 
 /**

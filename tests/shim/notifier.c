@@ -119,6 +119,7 @@ void shim_bus_del_device(const struct bus_type *bus, struct device *dev)
 }
 
 bool kexec_in_progress;
+struct kimage *kexec_image;
 static struct notifier_block *reboot_chain;
 
 int register_reboot_notifier(struct notifier_block *nb)
@@ -159,6 +160,7 @@ void shim_bus_reset(void)
 {
 	reboot_chain = NULL;
 	kexec_in_progress = false;
+	kexec_image = NULL;
 	pci_chain = NULL;
 	free(pci_devs);
 	pci_devs = NULL;

@@ -67,6 +67,16 @@ int shim_bus_walk(const struct bus_type *bus, struct device *start,
  */
 #define SYS_RESTART		0x0001
 extern bool kexec_in_progress;
+
+/* linux/kexec.h: the loaded image; kexec_file_load() with KHO fills kho. */
+struct kimage {
+	struct {
+		void *scratch;
+		phys_addr_t fdt;
+	} kho;
+};
+
+extern struct kimage *kexec_image;
 int register_reboot_notifier(struct notifier_block *nb);
 int unregister_reboot_notifier(struct notifier_block *nb);
 void shim_reboot_notify(void);

@@ -12,6 +12,8 @@
  */
 #include <kunit/test.h>
 #include "harness/machine.h"
+#include "model/intel_drv.h"
+#include "model/vtd.h"
 #include "../core/lu_core.h"
 
 /*
@@ -116,6 +118,26 @@ static void busmaster_test_plain_kexec(struct kunit *test)
 		KUNIT_EXPECT_FALSE(test, b.m->devs[i].master);
 }
 
+static void busmaster_test_kexec_without_kho(struct kunit *test)
+{
+	struct lu_owner *o;
+	struct bm b;
+	int i;
+
+	bm_up(test, &b);
+	o = bm_preserve_bridged(test, &b);
+	/* kexec -l (kexec_load): no KHO, so no live update, whatever is preserved. */
+	b.m->no_kho = true;
+	lu_machine_kexec(b.m);
+	for (i = 0; i < (int)b.m->nr_devs; i++)
+		KUNIT_EXPECT_FALSE(test, b.m->devs[i].master);
+	KUNIT_EXPECT_TRUE(test, shim_log_contains("kexec without KHO: nothing is handed over"));
+	KUNIT_EXPECT_FALSE(test, shim_log_contains("shutdown cleanup done"));
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(b.m->drv[0]), IOMMU_LU_UNIT_FRESH);
+	/* The driver turned the old translation off: the old IOVAs lead nowhere. */
+	KUNIT_EXPECT_NE(test, lu_owner_check_dma(o, lu_machine_rid(b.m, b.ep_a)), 0);
+}
+
 static void busmaster_test_unpreserved_then_kexec(struct kunit *test)
 {
 	struct device *dev;
@@ -135,6 +157,7 @@ static struct kunit_case busmaster_test_cases[] = {
 	KUNIT_CASE(busmaster_test_bridge_off_blocks),
 	KUNIT_CASE(busmaster_test_plain_kexec),
 	KUNIT_CASE(busmaster_test_unpreserved_then_kexec),
+	KUNIT_CASE(busmaster_test_kexec_without_kho),
 	{}
 };
 
