@@ -22,6 +22,9 @@ iommu-lu-$(CONFIG_IOMMU_LU_ARM_SMMU_V3) += vendors/arm-smmu-v3/smmu_v3_lu.o
 
 # Test driver of the QEMU live-update scenario (tests/kernel/liveupdate.sh).
 obj-$(CONFIG_IOMMU_LU_EDU_TEST) += tests/kernel/lu_edu_test.o
+# KUnit suite on QEMU's VT-d, against the real Intel driver and the edu
+# devices the test driver owns (scripts/check-kernel-boot.sh).
+obj-$(CONFIG_IOMMU_LU_VTD_KUNIT_TEST) += tests/kernel/lu_vtd_kunit.o
 
 # Model-free KUnit suites: the ones marked IOMMU_LU_KERNEL_SUITE, which are
 # the only ones scripts/integrate.sh copies into the tree (the model-based

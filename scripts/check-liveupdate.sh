@@ -112,7 +112,7 @@ run() {
 		"${bridged[@]}" \
 		-device pcie-root-port,id=hp0,chassis=2,slot=0,addr=0x6 \
 		-kernel "$obj/arch/x86/boot/bzImage" -initrd "$out/lu.cpio.gz" \
-		-append "console=ttyS0 intel_iommu=on panic=-1 kho=on kho_scratch=16M,256M,64M lu_hop=1 iommu_lu.dyndbg=+p loglevel=8$extra" \
+		-append "console=ttyS0 intel_iommu=on panic=-1 kho=on kho_scratch=16M,256M,64M lu_hop=1 iommu_lu.dyndbg=+p loglevel=8 printk.devkmsg=on kunit.enable=0$extra" \
 		> "$dir/qemu.log" 2>&1 < /dev/null &
 	pid=$!
 	for ((i = 0; i < qemu_timeout; i++)); do
@@ -141,8 +141,9 @@ split_kernels() {
 # The handover blob a kernel printed, decoded by tools/iommu-lu-decode.
 decode_blob() {
 	local dir=$1 tag=$2
+	# Only base64 lines: kernel log lines may land between them.
 	sed -n "/^lu-blob-begin $tag/,/^lu-blob-end $tag/p" "$dir/serial.txt" |
-		sed '1d;$d' | base64 -d > "$dir/blob-$tag.bin" 2>/dev/null &&
+		grep -E '^[A-Za-z0-9+/=]+$' | base64 -d > "$dir/blob-$tag.bin" 2>/dev/null &&
 	[ -s "$dir/blob-$tag.bin" ] &&
 	"$top/tests/out/iommu-lu-decode" "$dir/blob-$tag.bin" > "$dir/blob-$tag.txt" 2>&1
 }

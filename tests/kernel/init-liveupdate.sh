@@ -19,6 +19,7 @@
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t debugfs debugfs /sys/kernel/debug
+mount -t devtmpfs devtmpfs /dev 2>/dev/null	# /dev/kmsg
 E=/sys/kernel/debug/iommu_lu_edu
 L=/sys/kernel/debug/iommu_lu
 D=/sys/kernel/debug/iommu/intel/dmar_translation_struct
@@ -32,7 +33,9 @@ hop=$(sed -n 's/.*lu_hop=\([0-9]*\).*/\1/p' /proc/cmdline)
 # kernel 2 must keep translation on and A must still DMA.
 case=$(sed -n 's/.*lu_case=\([a-z-]*\).*/\1/p' /proc/cmdline)
 
-say() { echo "lu-init: $*"; }
+# Through the kernel log (printk.devkmsg=on), so that a line never gets
+# interleaved with what the kernel prints at the same moment.
+say() { echo "lu-init: $*" > /dev/kmsg; }
 
 # knob FILE ARGS: one line saying whether the test driver accepted it.
 knob() {

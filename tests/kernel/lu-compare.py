@@ -140,5 +140,14 @@ check("k3: adopted = what kernel 2 preserved again",
 e = dmar("k3").get("00:03.0")
 check("k3: after release the driver's entry is new, the framework tracks nothing",
       e is not None and e not in old and not devices("k3"), e)
+# After the last release and finish, nothing handed over is held any more.
+k3s = state("k3")
+check("k3: after finish no handed-over or preserved page is held",
+      k3s.get("pages") == "0" and k3s.get("pages_adopted") == "0"
+      and k3s.get("pages_preserved") == "0" and k3s.get("incoming") == "none",
+      {k: k3s.get(k) for k in ("pages", "pages_adopted", "pages_preserved", "incoming")})
+k2s = state("k2-adopted")
+check("k2: the adopted pages are held until release/finish",
+      int(k2s.get("pages_adopted", "0")) > 0, k2s.get("pages_adopted"))
 print(f"# lu-compare: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -59,6 +59,7 @@
 #include "../../include/iommu_lu.h"
 #include "../../../intel/iommu.h"	/* white box: the domain id allocator */
 #include "../../vendors/intel/vtd_hw.h"	/* iommu_lu_intel_cleanup_set() */
+#include "lu_edu_test.h"
 
 #define LU_EDU_KHO_NAME		"iommu-lu-edu-test"
 #define LU_EDU_MAGIC		0x7564652d756c6921ULL	/* "!lu-edu" */
@@ -477,6 +478,71 @@ static struct pci_driver lu_edu_driver = {
 	.shutdown = lu_edu_shutdown,
 	.driver_managed_dma = true,
 };
+
+/* ---- accessors for in-kernel tests (lu_edu_test.h) ---- */
+
+/**
+ * lu_edu_test_devices() - The edu devices the driver owns a domain for.
+ * @pdevs: out: the devices, each with a reference (pci_dev_put() it).
+ * @max: room in @pdevs.
+ *
+ * Return: how many were stored.
+ */
+unsigned int lu_edu_test_devices(struct pci_dev **pdevs, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	mutex_lock(&lu_edu_lock);
+	for (i = 0; i < LU_EDU_MAX && n < max; i++)
+		if (lu_edus[i] && lu_edus[i]->grp)
+			pdevs[n++] = pci_dev_get(lu_edus[i]->pdev);
+	mutex_unlock(&lu_edu_lock);
+	return n;
+}
+
+/**
+ * lu_edu_test_domain() - The paging domain the driver attached to a device.
+ * @pdev: an edu device.
+ *
+ * Return: the domain (the driver's, valid while it owns the device), or
+ * NULL when the driver does not own @pdev.
+ */
+struct iommu_domain *lu_edu_test_domain(struct pci_dev *pdev)
+{
+	struct iommu_domain *domain = NULL;
+	struct lu_edu *e;
+
+	mutex_lock(&lu_edu_lock);
+	e = lu_edu_find(pci_name(pdev));
+	if (e && e->grp)
+		domain = e->grp->domain;
+	mutex_unlock(&lu_edu_lock);
+	return domain;
+}
+
+/**
+ * lu_edu_test_round_trip() - A DMA round trip through the device's IOVA now.
+ * @pdev: an edu device.
+ *
+ * Its pattern page goes RAM -> edu -> RAM through the IOVA window, as the
+ * "check" knob does (without printing).
+ *
+ * Context: may sleep (about 200 ms of virtual time).
+ * Return: 0, -ENODEV (not an edu the driver has), -ETIMEDOUT or -EIO (the
+ * data did not arrive).
+ */
+int lu_edu_test_round_trip(struct pci_dev *pdev)
+{
+	struct lu_edu *e;
+	int ret = -ENODEV;
+
+	mutex_lock(&lu_edu_lock);
+	e = lu_edu_find(pci_name(pdev));
+	if (e)
+		ret = lu_edu_round_trip(e, LU_EDU_ROUND_PAGE);
+	mutex_unlock(&lu_edu_lock);
+	return ret;
+}
 
 /* ---- debugfs knobs ---- */
 
