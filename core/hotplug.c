@@ -102,7 +102,8 @@ late_initcall(iommu_lu_hotplug_init);
  * Context: any; takes the core's IRQ-safe lookup lock.
  * Return: true when @pdev is preserved for the live update, or is a bridge
  * above a preserved device; false otherwise, and for any device when the
- * update is not frozen (a plain kexec or reboot stops every device).
+ * update is not frozen or the reboot hands nothing over (a kexec without
+ * KHO, a reboot: every device is stopped).
  */
 bool iommu_lu_pci_keep_master(struct pci_dev *pdev)
 {
@@ -111,7 +112,8 @@ bool iommu_lu_pci_keep_master(struct pci_dev *pdev)
 	unsigned int bkt;
 	bool keep = false;
 
-	if (!pdev || READ_ONCE(lu.state) != LU_STATE_FROZEN)
+	if (!pdev || READ_ONCE(lu.state) != LU_STATE_FROZEN ||
+	    READ_ONCE(lu.no_handover))
 		return false;
 	spin_lock_irqsave(&lu.lookup_lock, flags);
 	hash_for_each(lu.devices, bkt, ld, node) {

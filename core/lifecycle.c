@@ -87,6 +87,11 @@
 int iommu_lu_freeze(void)
 {
 	mutex_lock(&lu.lock);
+	/* A reboot that hands nothing over is under way: nothing to freeze. */
+	if (lu.no_handover) {
+		mutex_unlock(&lu.lock);
+		return 0;
+	}
 	WRITE_ONCE(lu.state, LU_STATE_FROZEN);
 	lu_ser_set_hdr_flags(IOMMU_LU_HDR_FROZEN, 0);
 	mutex_unlock(&lu.lock);
