@@ -2,7 +2,8 @@
 /// iommu-lu's registry helpers that need the core lock say so with
 /// lockdep_assert_held(&lu.lock). Find calls to them on a path where the
 /// lock is not held: from a function that neither takes
-/// mutex_lock(&lu.lock) before the call nor asserts the lock itself, or
+/// mutex_lock(&lu.lock) (or lu_lock_read()) before the call nor asserts the
+/// lock itself, or
 /// after a mutex_unlock(&lu.lock) that no mutex_lock() follows.
 ///
 /// Two passes. "-D collect" prints "LU_LOCKED <function>" for every
@@ -68,6 +69,7 @@ caller(...)
       when != mutex_trylock(&lu.lock)
       when != lockdep_assert_held(&lu.lock)
       when != guard(mutex)(&lu.lock)
+      when != lu_lock_read()
   fn@p(...)
   ... when any
 }
@@ -87,6 +89,7 @@ caller(...)
   ... when != mutex_lock(&lu.lock)
       when != mutex_lock_interruptible(&lu.lock)
       when != mutex_trylock(&lu.lock)
+      when != lu_lock_read()
   fn@p(...)
   ... when any
 }

@@ -26,6 +26,28 @@ static void lu_thing_put(int x)
 	lu.nr -= x;
 }
 
+/* The core's reader lock (core/lu_core.h): takes the same mutex. */
+static void lu_lock_read(void)
+{
+	mutex_lock(&lu.lock);
+}
+
+static void lu_unlock_read(void)
+{
+	mutex_unlock(&lu.lock);
+}
+
+/* Good: taken for reading. */
+int good_reader(int x)
+{
+	int ret;
+
+	lu_lock_read();
+	ret = lu_thing_get(x);
+	lu_unlock_read();
+	return ret;
+}
+
 /* Bad: no lock at all. */
 int bad_no_lock(int x)
 {
