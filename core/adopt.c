@@ -287,18 +287,24 @@ int lu_adopt_unit(struct iommu_lu_unit *unit,
 }
 
 /**
- * lu_unit_release_adopted_pages() - Hand adopted root and context pages to
- *	the driver.
+ * lu_unit_release_adopted_pages() - Give up a unit's adopted lookup pages.
  * @unit: the unit.
- * @to_driver: out, optional: incremented per page handed over.
+ * @to_driver: out, optional: incremented per root or context page.
+ * @freed: out, optional: incremented per PASID page freed.
  *
- * They are live in the unit's root table, which the driver now owns; those
- * preserved again for the next update stay in the registry.
+ * Root and context pages are live in the unit's root table, which the
+ * driver now owns: they become the driver's. PASID directories and tables
+ * are nobody's: every device that used them has been attached for real
+ * (its driver replaced the context entry and flushed the context and PASID
+ * caches) or cleared, so they are freed; unless an entry may still be live
+ * (&iommu_lu_unit.leak_adopted), when they are leaked. Pages preserved again
+ * for the next update stay in the registry either way.
  *
  * Context: &lu_core.lock held.
  */
 void lu_unit_release_adopted_pages(struct iommu_lu_unit *unit,
-				   unsigned int *to_driver)
+				   unsigned int *to_driver,
+				   unsigned int *freed)
 {
 	struct lu_page *p;
 	struct hlist_node *tmp;
@@ -306,16 +312,24 @@ void lu_unit_release_adopted_pages(struct iommu_lu_unit *unit,
 
 	lockdep_assert_held(&lu.lock);
 	hash_for_each_safe(lu.pages, bkt, tmp, p, node) {
+		bool pasid = p->kind == IOMMU_LU_PAGE_PASID_DIR ||
+			     p->kind == IOMMU_LU_PAGE_PASID_TABLE;
+
 		if (!p->arefs || p->kind == IOMMU_LU_PAGE_PGTABLE ||
 		    p->owner != unit->id)
 			continue;
 		p->arefs = 0;
-		if (to_driver)
+		if (!pasid && to_driver)
 			(*to_driver)++;
-		if (!p->refs) {
-			hash_del(&p->node);
-			kfree(p);
+		if (p->refs)
+			continue;
+		if (pasid && !unit->leak_adopted) {
+			free_page((unsigned long)phys_to_virt(p->phys));
+			if (freed)
+				(*freed)++;
 		}
+		hash_del(&p->node);
+		kfree(p);
 	}
 	if (!unit->nr_preserved)
 		unit->root_phys = 0;

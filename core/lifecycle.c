@@ -529,7 +529,7 @@ void iommu_lu_unit_remove(struct iommu_lu_unit *unit)
 		lu_device_drop_adoption(ld, false, true);
 		lu_device_free(ld);
 	}
-	lu_unit_release_adopted_pages(unit, NULL);
+	lu_unit_release_adopted_pages(unit, NULL, NULL);
 	list_del(&unit->node);
 	mutex_unlock(&lu.lock);
 	for (b = 0; b < ARRAY_SIZE(unit->bus); b++)
@@ -626,11 +626,13 @@ EXPORT_SYMBOL_GPL(iommu_lu_release_device);
  *
  * Adopted devices no driver claimed have their entries cleared and their
  * page tables freed; devices preserved again keep theirs. Root and context
- * tables become the driver's. Prints who owns which pages afterwards.
+ * tables become the driver's; adopted PASID directories and tables nobody
+ * preserved again are freed. Prints who owns which pages afterwards.
  */
 void iommu_lu_finish(void)
 {
 	unsigned int freed_before = 0, to_driver = 0, still = 0, cleared = 0;
+	unsigned int pasid_freed = 0;
 	struct iommu_lu_unit *unit;
 	struct lu_device *ld;
 	struct hlist_node *tmp;
@@ -657,11 +659,14 @@ void iommu_lu_finish(void)
 			lu_device_free(ld);
 	}
 	list_for_each_entry(unit, &lu.units, node) {
-		unsigned int before = to_driver;
+		unsigned int before = to_driver, pbefore = pasid_freed;
 
-		lu_unit_release_adopted_pages(unit, &to_driver);
-		pr_debug("finish: unit %#llx: %u root/context pages handed to the driver, %u devices preserved\n",
-			 unit->desc.token, to_driver - before, unit->nr_preserved);
+		lu_unit_release_adopted_pages(unit, &to_driver, &pasid_freed);
+		pr_debug("finish: unit %#llx: %u root/context pages handed to the driver, %u PASID pages freed%s, %u devices preserved\n",
+			 unit->desc.token, to_driver - before,
+			 pasid_freed - pbefore,
+			 unit->leak_adopted ? " (others leaked: entries may be live)" : "",
+			 unit->nr_preserved);
 	}
 
 	/* Units the handover named that no driver added: leaked, loudly. */
@@ -688,7 +693,7 @@ void iommu_lu_finish(void)
 	iommu_lu_handover_free(&lu.in);
 	lu.in_state = LU_IN_NONE;
 	mutex_unlock(&lu.lock);
-	pr_info("finish: %u unclaimed devices cleared, %u root/context pages now the driver's, %u pages preserved for the next update, %u units leaked\n",
-		cleared, to_driver, still, freed_before);
+	pr_info("finish: %u unclaimed devices cleared, %u root/context pages now the driver's, %u PASID pages freed, %u pages preserved for the next update, %u units leaked\n",
+		cleared, to_driver, pasid_freed, still, freed_before);
 }
 EXPORT_SYMBOL_GPL(iommu_lu_finish);

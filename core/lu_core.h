@@ -226,6 +226,9 @@ struct lu_device {
  * @bus: per bus number, requester-id refcounts; NULL until needed.
  * @slot: its unit record, while it has preserved devices.
  * @cleaned: shutdown cleanup ran.
+ * @leak_adopted: an adopted device's entries may still be live although it
+ *	was dropped (a clear failed, or the unit went away): its PASID pages
+ *	are leaked, never freed.
  */
 struct iommu_lu_unit {
 	struct list_head node;
@@ -242,6 +245,7 @@ struct iommu_lu_unit {
 	struct lu_bus *bus[256];
 	struct lu_slot slot;
 	bool cleaned;
+	bool leak_adopted;
 };
 
 /**
@@ -347,7 +351,8 @@ void lu_device_free(struct lu_device *ld);
 int lu_adopt_unit(struct iommu_lu_unit *unit,
 		  const struct iommu_lu_unit_ser *rec);
 void lu_unit_release_adopted_pages(struct iommu_lu_unit *unit,
-				   unsigned int *to_driver);
+				   unsigned int *to_driver,
+				   unsigned int *freed);
 void lu_unit_block(struct iommu_lu_unit *unit, const char *why);
 
 /* core/serialize.c */

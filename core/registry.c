@@ -1244,9 +1244,10 @@ void lu_device_unpreserve_one(struct lu_device *ld)
  * @leak: keep the page tables allocated even when nobody uses them (the
  *	unit goes away with its entries still live: failure policy).
  *
- * Page-table pages of an adopted domain left without users are freed; root
- * and context pages stay with the unit until finish hands them to the
- * driver. Context: &lu_core.lock held. Cannot fail.
+ * Page-table pages of an adopted domain left without users are freed; root,
+ * context and PASID pages stay with the unit until finish
+ * (lu_unit_release_adopted_pages()). Context: &lu_core.lock held. Cannot
+ * fail.
  */
 void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak)
 {
@@ -1265,8 +1266,10 @@ void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak)
 	unit->nr_adopted--;
 	if (clear_hw && !ld->preserved && !lu_device_clear_hw(ld))
 		leak = true;
-	if (leak)
+	if (leak) {
 		dom->leak = true;
+		unit->leak_adopted = true;
+	}
 	att->nr_adopted--;
 	lu_attach_maybe_free(att);
 	if (--dom->nr_adopted)

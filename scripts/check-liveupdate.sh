@@ -251,6 +251,13 @@ verify() {
 		has "$k2" "lu-edu: $A: kernel 2: domain id 60 FREE"
 	check "$mode k2: $A preserved again without re-attach" has "$k2" "lu-init: preserve $A: ok"
 	check "$mode k2: finish" has "$k2" "iommu-lu: finish: "
+	if [ "$mode" = scalable ]; then
+		check "$mode k2: finish freed $H's adopted PASID pages" \
+			has "$k2" "iommu-lu: finish: 1 unclaimed devices cleared, .*, [1-9][0-9]* PASID pages freed"
+	else
+		check "$mode k2: finish: no PASID pages in legacy mode" \
+			has "$k2" "iommu-lu: finish: .*, 0 PASID pages freed"
+	fi
 	check "$mode k2: handover blob decodes" decode_blob "$dir" k2
 	# ---- kernel 3 ----
 	check "$mode k3: booted by kexec" has "$k3" "lu-init: kernel 3 up"
@@ -263,6 +270,10 @@ verify() {
 	check "$mode k3: no DMAR fault from the preserved $A" \
 		hasnt "$k3" "DMAR: \\[DMA (Read|Write).*\\] Request device \\[0000:00:03.0\\]"
 	check "$mode k3: finish" has "$k3" "iommu-lu: finish: "
+	if [ "$mode" = scalable ]; then
+		check "$mode k3: finish freed the released $A's adopted PASID pages" \
+			has "$k3" "iommu-lu: finish: 0 unclaimed devices cleared, .*, [1-9][0-9]* PASID pages freed"
+	fi
 	check "$mode k3: powered off" has "$k3" "lu-init: power off"
 	# The pr_debug trace (dynamic debug, iommu_lu.dyndbg=+p).
 	check "$mode trace: preserve" has "$k1" "iommu-lu: 0000:00:03.0 preserved: unit "

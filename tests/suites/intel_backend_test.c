@@ -1055,6 +1055,108 @@ static void intel_backend_test_sm_pre_set_after_cleanup(struct kunit *test)
 	ibt_free(&t);
 }
 
+/* Scalable mode: the PASID directory and RID_PASID table @rid uses. */
+static void ibt_pasid_pages(struct ibt *t, u16 rid, u64 pages[2])
+{
+	struct ibt_ctx_entry *ce = ibt_ctx(t, rid);
+	u64 *dir;
+
+	pages[0] = 0;
+	pages[1] = 0;
+	if (!ce || !(ce->lo & VTDM_SMCTX_P))
+		return;
+	pages[0] = ce->lo & VTDM_PAGE_MASK;
+	dir = physmem_va(pages[0]);
+	if (dir && (dir[0] & VTDM_PDE_P))
+		pages[1] = dir[0] & VTDM_PAGE_MASK;
+}
+
+/*
+ * Adopted PASID directories and tables nobody needs any more are freed at
+ * finish: A's (claimed by a driver, which installed its own) and B's
+ * (unclaimed, cleared); C's, preserved again without re-attaching, stay
+ * and still translate in the kernel after. With @forget the driver gives
+ * the unit up before finish while A is still adopted: its entries stay
+ * live, so its PASID pages are leaked, never freed.
+ */
+static void ibt_check_pasid_pages(struct kunit *test, bool forget)
+{
+	u64 pa[2], pb[2], pc[2];
+	struct lu_owner *ob, *oc, *oa2;
+	struct ibt t = {};
+	unsigned int i;
+
+	ibt_setup_mode(test, &t, NULL, false, true);
+	ob = lu_owner_new(t.m, 0, IBT_IOVA, 1, 0x44);
+	oc = lu_owner_new(t.m, 0, IBT_IOVA, 1, 0x55);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(ob, t.b), 0);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(oc, t.c), 0);
+	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.a), 0);
+	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.b), 0);
+	KUNIT_ASSERT_EQ(test, ibt_preserve(&t, t.c), 0);
+	lu_machine_kexec(t.m);
+	KUNIT_ASSERT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
+	lu_owner_carry(t.o);
+	lu_owner_carry(ob);
+	lu_owner_carry(oc);
+	ibt_pasid_pages(&t, IBT_RID_A, pa);
+	ibt_pasid_pages(&t, IBT_RID_B, pb);
+	ibt_pasid_pages(&t, IBT_RID_C, pc);
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_NE(test, pa[i], 0);
+		KUNIT_ASSERT_NE(test, pb[i], 0);
+		KUNIT_ASSERT_NE(test, pc[i], 0);
+	}
+
+	if (forget) {
+		idrv_unit_forget(t.m->drv[0]);
+		t.m->drv[0] = NULL;
+		for (i = 0; i < 2; i++)
+			KUNIT_EXPECT_TRUE_MSG(test, physmem_page_in_use(pa[i]),
+					      "A's live PASID page %#llx freed",
+					      (unsigned long long)pa[i]);
+		KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_A), 0);
+		goto out;
+	}
+
+	/* A is claimed: the driver installs its own PASID table. */
+	oa2 = lu_owner_new(t.m, 0, IBT_IOVA, 1, 0x66);
+	KUNIT_ASSERT_EQ(test, lu_owner_attach(oa2, t.a), 0);
+	KUNIT_EXPECT_NE(test, ibt_ctx(&t, IBT_RID_A)->lo & VTDM_PAGE_MASK, pa[0]);
+	KUNIT_ASSERT_EQ(test, iommu_lu_preserve_device(lu_machine_dev(t.m, t.c)), 0);
+	iommu_lu_finish();
+	KUNIT_EXPECT_TRUE(test, shim_log_contains("4 PASID pages freed"));
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_FALSE(test, physmem_page_in_use(pa[i]));
+		KUNIT_EXPECT_FALSE(test, physmem_page_in_use(pb[i]));
+		KUNIT_EXPECT_TRUE(test, physmem_page_in_use(pc[i]));
+	}
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(oa2, IBT_RID_A), 0);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(oc, IBT_RID_C), 0);
+	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_B), -EFAULT);
+
+	/* C's kept pages carry it into the kernel after. */
+	lu_machine_kexec(t.m);
+	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(oc, IBT_RID_C), 0);
+	ibt_expect_no_misuse(&t);
+	lu_owner_free(oa2);
+out:
+	lu_owner_free(ob);
+	lu_owner_free(oc);
+	ibt_free(&t);
+}
+
+static void intel_backend_test_sm_pasid_pages_freed(struct kunit *test)
+{
+	ibt_check_pasid_pages(test, false);
+}
+
+static void intel_backend_test_sm_pasid_pages_leaked(struct kunit *test)
+{
+	ibt_check_pasid_pages(test, true);
+}
+
 /*
  * The unit's mode is in the handover: a next kernel running the other mode
  * is refused (the table mode cannot change with translation on), every DMA
@@ -1253,6 +1355,8 @@ static struct kunit_case intel_backend_test_cases[] = {
 	KUNIT_CASE(intel_backend_test_sm_unrecorded_pasid_table_blocks),
 	KUNIT_CASE(intel_backend_test_sm_other_pasids),
 	KUNIT_CASE(intel_backend_test_sm_bridge_alias_has_no_entry),
+	KUNIT_CASE(intel_backend_test_sm_pasid_pages_freed),
+	KUNIT_CASE(intel_backend_test_sm_pasid_pages_leaked),
 	{}
 };
 
