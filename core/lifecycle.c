@@ -658,6 +658,10 @@ void iommu_lu_finish(void)
 		if (!ld->preserved && !ld->dev)
 			lu_device_free(ld);
 	}
+	/*
+	 * Only now, with every adopted entry replaced or cleared (and the
+	 * caches invalidated), may the PASID pages they reached be freed.
+	 */
 	list_for_each_entry(unit, &lu.units, node) {
 		unsigned int before = to_driver, pbefore = pasid_freed;
 

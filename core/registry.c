@@ -1195,7 +1195,7 @@ static bool lu_device_clear_hw(struct lu_device *ld)
 	if (unit->desc.drv_ops && unit->desc.drv_ops->clear_rids)
 		return !unit->desc.drv_ops->clear_rids(unit->desc.drvdata, rids, n);
 	if (unit->ops)
-		unit->ops->device_clear(unit, rids, n);
+		return !unit->ops->device_clear(unit, rids, n);
 	return true;
 }
 

@@ -143,8 +143,13 @@ struct iommu_lu_handover {
  *
  * @device_clear: next kernel: clear the entries of the requester ids in
  *	@rids (nobody claimed them) and invalidate, so that the page tables
- *	behind them can be freed. Cannot fail. Used only when the driver gave
- *	no &iommu_lu_driver_ops.clear_rids (which takes the driver's locks).
+ *	and PASID structures behind them can be freed. Returns 0 once the
+ *	entries are cleared and the caches invalidated; -ETIMEDOUT when the
+ *	invalidation did not complete, -EINVAL when the unit's tables cannot
+ *	be walked (unknown mode, no root table): the core then leaks what the
+ *	entries may still reach instead of freeing it. Used only when the
+ *	driver gave no &iommu_lu_driver_ops.clear_rids (which takes the
+ *	driver's locks).
  *
  * All ops are mandatory; a stub implements each by refusing.
  */
@@ -166,8 +171,8 @@ struct iommu_lu_vendor_ops {
 		     const struct iommu_lu_handover *ho,
 		     const struct iommu_lu_unit_ser *unit_rec);
 	int (*block_all)(struct iommu_lu_unit *unit);
-	void (*device_clear)(struct iommu_lu_unit *unit, const u16 *rids,
-			     unsigned int nr);
+	int (*device_clear)(struct iommu_lu_unit *unit, const u16 *rids,
+			    unsigned int nr);
 };
 
 /**

@@ -1071,20 +1071,28 @@ static void ibt_pasid_pages(struct ibt *t, u16 rid, u64 pages[2])
 		pages[1] = dir[0] & VTDM_PAGE_MASK;
 }
 
+enum ibt_pasid_case {
+	IBT_PASID_FREED,	/* A claimed, B cleared, C preserved again */
+	IBT_PASID_UNIT_GONE,	/* the driver gives the unit up first */
+	IBT_PASID_CLEAR_FAILS,	/* finish cannot invalidate the PASID cache */
+};
+
 /*
  * Adopted PASID directories and tables nobody needs any more are freed at
  * finish: A's (claimed by a driver, which installed its own) and B's
  * (unclaimed, cleared); C's, preserved again without re-attaching, stay
- * and still translate in the kernel after. With @forget the driver gives
- * the unit up before finish while A is still adopted: its entries stay
- * live, so its PASID pages are leaked, never freed.
+ * and still translate in the kernel after. They are leaked, never freed,
+ * when an adopted entry may still be live: the driver gave the unit up
+ * while A and B were adopted, or finish could not invalidate the PASID
+ * cache after clearing them (queued invalidation off).
  */
-static void ibt_check_pasid_pages(struct kunit *test, bool forget)
+static void ibt_check_pasid_pages(struct kunit *test, enum ibt_pasid_case what)
 {
 	u64 pa[2], pb[2], pc[2];
-	struct lu_owner *ob, *oc, *oa2;
+	struct lu_owner *ob, *oc, *oa2 = NULL;
 	struct ibt t = {};
 	unsigned int i;
+	u32 sts;
 
 	ibt_setup_mode(test, &t, NULL, false, true);
 	ob = lu_owner_new(t.m, 0, IBT_IOVA, 1, 0x44);
@@ -1107,16 +1115,41 @@ static void ibt_check_pasid_pages(struct kunit *test, bool forget)
 		KUNIT_ASSERT_NE(test, pb[i], 0);
 		KUNIT_ASSERT_NE(test, pc[i], 0);
 	}
+	/* Warm the context and PASID caches with the adopted entries. */
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_A), 0);
+	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(ob, IBT_RID_B), 0);
 
-	if (forget) {
+	switch (what) {
+	case IBT_PASID_UNIT_GONE:
 		idrv_unit_forget(t.m->drv[0]);
 		t.m->drv[0] = NULL;
-		for (i = 0; i < 2; i++)
-			KUNIT_EXPECT_TRUE_MSG(test, physmem_page_in_use(pa[i]),
-					      "A's live PASID page %#llx freed",
-					      (unsigned long long)pa[i]);
-		KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_A), 0);
+		iommu_lu_finish();
+		for (i = 0; i < 2; i++) {
+			KUNIT_EXPECT_TRUE(test, physmem_page_in_use(pa[i]));
+			KUNIT_EXPECT_TRUE(test, physmem_page_in_use(pb[i]));
+		}
+		KUNIT_EXPECT_EQ(test, lu_owner_check_dma(t.o, IBT_RID_A), 0);
+		KUNIT_EXPECT_EQ(test, lu_owner_check_dma(ob, IBT_RID_B), 0);
 		goto out;
+	case IBT_PASID_CLEAR_FAILS:
+		KUNIT_ASSERT_EQ(test, iommu_lu_preserve_device(lu_machine_dev(t.m, t.c)), 0);
+		sts = readl(ibt_regs(&t) + VTDM_REG_GSTS);
+		writel(sts & (VTDM_GSTS_TES | VTDM_GSTS_IRES | VTDM_GSTS_CFIS),
+		       ibt_regs(&t) + VTDM_REG_GCMD);
+		KUNIT_ASSERT_FALSE(test, readl(ibt_regs(&t) + VTDM_REG_GSTS) &
+				   VTDM_GSTS_QIES);
+		iommu_lu_finish();
+		KUNIT_EXPECT_TRUE(test,
+				  shim_log_contains("the PASID cache may hold stale entries"));
+		KUNIT_EXPECT_TRUE(test, shim_log_contains(", 0 PASID pages freed,"));
+		for (i = 0; i < 2; i++) {
+			KUNIT_EXPECT_TRUE(test, physmem_page_in_use(pa[i]));
+			KUNIT_EXPECT_TRUE(test, physmem_page_in_use(pb[i]));
+			KUNIT_EXPECT_TRUE(test, physmem_page_in_use(pc[i]));
+		}
+		goto out;
+	case IBT_PASID_FREED:
+		break;
 	}
 
 	/* A is claimed: the driver installs its own PASID table. */
@@ -1125,7 +1158,7 @@ static void ibt_check_pasid_pages(struct kunit *test, bool forget)
 	KUNIT_EXPECT_NE(test, ibt_ctx(&t, IBT_RID_A)->lo & VTDM_PAGE_MASK, pa[0]);
 	KUNIT_ASSERT_EQ(test, iommu_lu_preserve_device(lu_machine_dev(t.m, t.c)), 0);
 	iommu_lu_finish();
-	KUNIT_EXPECT_TRUE(test, shim_log_contains("4 PASID pages freed"));
+	KUNIT_EXPECT_TRUE(test, shim_log_contains(", 4 PASID pages freed,"));
 	for (i = 0; i < 2; i++) {
 		KUNIT_EXPECT_FALSE(test, physmem_page_in_use(pa[i]));
 		KUNIT_EXPECT_FALSE(test, physmem_page_in_use(pb[i]));
@@ -1134,14 +1167,15 @@ static void ibt_check_pasid_pages(struct kunit *test, bool forget)
 	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(oa2, IBT_RID_A), 0);
 	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(oc, IBT_RID_C), 0);
 	KUNIT_EXPECT_EQ(test, ibt_dma(&t, IBT_RID_B), -EFAULT);
+	ibt_expect_no_misuse(&t);
 
 	/* C's kept pages carry it into the kernel after. */
 	lu_machine_kexec(t.m);
 	KUNIT_EXPECT_EQ(test, idrv_boot_state(t.m->drv[0]), IOMMU_LU_UNIT_ADOPTED);
 	KUNIT_EXPECT_EQ(test, lu_owner_check_dma(oc, IBT_RID_C), 0);
+out:
 	ibt_expect_no_misuse(&t);
 	lu_owner_free(oa2);
-out:
 	lu_owner_free(ob);
 	lu_owner_free(oc);
 	ibt_free(&t);
@@ -1149,12 +1183,17 @@ out:
 
 static void intel_backend_test_sm_pasid_pages_freed(struct kunit *test)
 {
-	ibt_check_pasid_pages(test, false);
+	ibt_check_pasid_pages(test, IBT_PASID_FREED);
 }
 
-static void intel_backend_test_sm_pasid_pages_leaked(struct kunit *test)
+static void intel_backend_test_sm_pasid_pages_unit_gone(struct kunit *test)
 {
-	ibt_check_pasid_pages(test, true);
+	ibt_check_pasid_pages(test, IBT_PASID_UNIT_GONE);
+}
+
+static void intel_backend_test_sm_pasid_pages_clear_fails(struct kunit *test)
+{
+	ibt_check_pasid_pages(test, IBT_PASID_CLEAR_FAILS);
 }
 
 /*
@@ -1356,7 +1395,8 @@ static struct kunit_case intel_backend_test_cases[] = {
 	KUNIT_CASE(intel_backend_test_sm_other_pasids),
 	KUNIT_CASE(intel_backend_test_sm_bridge_alias_has_no_entry),
 	KUNIT_CASE(intel_backend_test_sm_pasid_pages_freed),
-	KUNIT_CASE(intel_backend_test_sm_pasid_pages_leaked),
+	KUNIT_CASE(intel_backend_test_sm_pasid_pages_unit_gone),
+	KUNIT_CASE(intel_backend_test_sm_pasid_pages_clear_fails),
 	{}
 };
 

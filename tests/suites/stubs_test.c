@@ -109,10 +109,11 @@ static int stubs_dup_block_all(struct iommu_lu_unit *unit __always_unused)
 	return -EOPNOTSUPP;
 }
 
-static void stubs_dup_device_clear(struct iommu_lu_unit *unit __always_unused,
-				   const u16 *rids __always_unused,
-				   unsigned int nr __always_unused)
+static int stubs_dup_device_clear(struct iommu_lu_unit *unit __always_unused,
+				  const u16 *rids __always_unused,
+				  unsigned int nr __always_unused)
 {
+	return -EOPNOTSUPP;
 }
 
 /*

@@ -212,15 +212,18 @@ static int amd_lu_block_all(struct iommu_lu_unit *unit __always_unused)
  *
  * Not called: the core runs ->device_clear only on an adopted unit, and a
  * stub unit is never adopted.
+ *
+ * Return: -EOPNOTSUPP (the core would leak, never free, what the ids reach).
  */
-static void amd_lu_device_clear(struct iommu_lu_unit *unit __always_unused,
-				const u16 *rids __always_unused,
-				unsigned int nr __always_unused)
+static int amd_lu_device_clear(struct iommu_lu_unit *unit __always_unused,
+			       const u16 *rids __always_unused,
+			       unsigned int nr __always_unused)
 {
 	/*
 	 * A real backend clears the DTE of each id to V only and invalidates
 	 * the DTE and the IOTLB of its old domain id.
 	 */
+	return -EOPNOTSUPP;
 }
 
 static const struct iommu_lu_vendor_ops amd_lu_ops = {

@@ -209,15 +209,18 @@ static int smmu_v3_lu_block_all(struct iommu_lu_unit *unit __always_unused)
  *
  * Not called: the core runs ->device_clear only on an adopted unit, and a
  * stub unit is never adopted.
+ *
+ * Return: -EOPNOTSUPP (the core would leak, never free, what the ids reach).
  */
-static void smmu_v3_lu_device_clear(struct iommu_lu_unit *unit __always_unused,
-				    const u16 *rids __always_unused,
-				    unsigned int nr __always_unused)
+static int smmu_v3_lu_device_clear(struct iommu_lu_unit *unit __always_unused,
+				   const u16 *rids __always_unused,
+				   unsigned int nr __always_unused)
 {
 	/*
 	 * A real backend sets the STE of each StreamID to abort and issues
 	 * CMD_CFGI_STE and TLBI for its VMID/ASID, then CMD_SYNC.
 	 */
+	return -EOPNOTSUPP;
 }
 
 static const struct iommu_lu_vendor_ops smmu_v3_lu_ops = {

@@ -1886,8 +1886,8 @@ static int lu_vtd_block_all(struct iommu_lu_unit *unit)
 
 /* ---- device_clear ---- */
 
-static void lu_vtd_device_clear(struct iommu_lu_unit *unit, const u16 *rids,
-				unsigned int nr)
+static int lu_vtd_device_clear(struct iommu_lu_unit *unit, const u16 *rids,
+			       unsigned int nr)
 {
 	u32 mode = iommu_lu_unit_mode(unit);
 	u64 root = iommu_lu_unit_root(unit);
@@ -1897,16 +1897,16 @@ static void lu_vtd_device_clear(struct iommu_lu_unit *unit, const u16 *rids,
 	unsigned int i;
 
 	if (!lu_vtd_get(&vtd, unit))
-		return;
+		return -EINVAL;
 	if (mode != IOMMU_LU_MODE_VTD_LEGACY &&
 	    mode != IOMMU_LU_MODE_VTD_SCALABLE) {
 		lu_vtd_bad_mode(&vtd, "device_clear", mode);
-		return;
+		return -EINVAL;
 	}
 	sm = mode == IOMMU_LU_MODE_VTD_SCALABLE;
 	if (!lu_vtd_page_ok(root)) {
 		pr_err("unit %#llx: device_clear: no root table\n", vtd.token);
-		return;
+		return -EINVAL;
 	}
 	rt = phys_to_virt(root);
 
@@ -1931,7 +1931,12 @@ static void lu_vtd_device_clear(struct iommu_lu_unit *unit, const u16 *rids,
 				lu_vtd_ctx_clear(&vtd, &ct[devfn]);
 		}
 	}
-	lu_vtd_flush_all(&vtd, sm, &via_qi);
+	if (!lu_vtd_flush_all(&vtd, sm, &via_qi)) {
+		pr_err("unit %#llx: device_clear: invalidation did not complete\n",
+		       vtd.token);
+		return -ETIMEDOUT;
+	}
+	return 0;
 }
 
 static const struct iommu_lu_vendor_ops lu_vtd_ops = {
