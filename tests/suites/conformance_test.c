@@ -201,23 +201,37 @@ static void conformance_test_scalable(struct kunit *test)
 
 /* ---- and the replay can fail ------------------------------------------ */
 
-/* One leaf of A moved to the next page: A's DMA replays on k1 must fail. */
-static void conformance_test_moved_pte(struct kunit *test)
+/*
+ * Replay @mode's capture with @t applied: the replay must fail, the tamper
+ * must have found its target, and exactly @failed checks must fail, each
+ * mentioning every one of @needles.
+ */
+static void conft_expect_tampered(struct kunit *test, const char *mode,
+				  struct conft_tamper *t, const char *const *needles,
+				  unsigned int failed)
 {
-	static const char *const needles[] = { " k1: ", CONFT_A, "read at 0x1001000", NULL };
-	struct conformance_log *log = conft_load(test, "legacy");
-	struct conft_tamper t = { .tag = "k1", .dev = CONFT_A, .page = 1,
-				  .what = CONFT_MOVE_PTE };
+	struct conformance_log *log = conft_load(test, mode);
 	struct conformance_counts c;
 
 	if (!log)
 		return;
-	t.log = log;
-	KUNIT_EXPECT_EQ(test, conft_run(test, log, false, &t, &c, needles), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, t.done);
-	/* Kernel 1's DMA, kernel 2's in-flight, preserved and check DMA. */
-	KUNIT_EXPECT_EQ(test, c.failed, 4U);
+	t->log = log;
+	KUNIT_EXPECT_EQ(test, conft_run(test, log, !strcmp(mode, "scalable"), t, &c,
+					needles), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, t->done);
+	KUNIT_EXPECT_EQ(test, c.failed, failed);
 	conformance_free(log);
+}
+
+/* One leaf of A moved to the next page: A's DMA replays on k1 must fail. */
+static void conformance_test_moved_pte(struct kunit *test)
+{
+	static const char *const needles[] = { " k1: ", CONFT_A, "read at 0x1001000", NULL };
+	struct conft_tamper t = { .tag = "k1", .dev = CONFT_A, .page = 1,
+				  .what = CONFT_MOVE_PTE };
+
+	/* Kernel 1's DMA, kernel 2's in-flight, preserved and check DMA. */
+	conft_expect_tampered(test, "legacy", &t, needles, 4);
 }
 
 /* A's page 2 read-only in scalable k1-start: the write is refused there. */
@@ -225,18 +239,10 @@ static void conformance_test_no_write(struct kunit *test)
 {
 	static const char *const needles[] = { " k1-start: ", CONFT_A, "write at 0x1002000",
 					       "no write permission", NULL };
-	struct conformance_log *log = conft_load(test, "scalable");
 	struct conft_tamper t = { .tag = "k1-start", .dev = CONFT_A, .page = 2,
 				  .what = CONFT_NO_WRITE };
-	struct conformance_counts c;
 
-	if (!log)
-		return;
-	t.log = log;
-	KUNIT_EXPECT_EQ(test, conft_run(test, log, true, &t, &c, needles), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, t.done);
-	KUNIT_EXPECT_EQ(test, c.failed, 1U);
-	conformance_free(log);
+	conft_expect_tampered(test, "scalable", &t, needles, 1);
 }
 
 /*
@@ -247,18 +253,10 @@ static void conformance_test_fault_reason(struct kunit *test)
 {
 	static const char *const needles[] = { " k2-adopted: ", "DMAR fault",
 					       "context entry not present", NULL };
-	struct conformance_log *log = conft_load(test, "legacy");
 	struct conft_tamper t = { .tag = "k2-adopted", .dev = CONFT_U,
 				  .what = CONFT_NO_CONTEXT };
-	struct conformance_counts c;
 
-	if (!log)
-		return;
-	t.log = log;
-	KUNIT_EXPECT_EQ(test, conft_run(test, log, false, &t, &c, needles), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, t.done);
-	KUNIT_EXPECT_EQ(test, c.failed, 1U);
-	conformance_free(log);
+	conft_expect_tampered(test, "legacy", &t, needles, 1);
 }
 
 /* The page after A's window mapped in k3: the refusal check must notice. */
@@ -266,17 +264,9 @@ static void conformance_test_mapped_next(struct kunit *test)
 {
 	static const char *const needles[] = { " k3: ", CONFT_A, "refused just outside",
 					       "0x1004000", NULL };
-	struct conformance_log *log = conft_load(test, "legacy");
 	struct conft_tamper t = { .tag = "k3", .dev = CONFT_A, .what = CONFT_MAP_NEXT };
-	struct conformance_counts c;
 
-	if (!log)
-		return;
-	t.log = log;
-	KUNIT_EXPECT_EQ(test, conft_run(test, log, false, &t, &c, needles), -EINVAL);
-	KUNIT_EXPECT_TRUE(test, t.done);
-	KUNIT_EXPECT_EQ(test, c.failed, 1U);
-	conformance_free(log);
+	conft_expect_tampered(test, "legacy", &t, needles, 1);
 }
 
 /* The legacy capture replayed as scalable mode fails its mode check. */
