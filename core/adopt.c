@@ -80,10 +80,8 @@ static void lu_adopt_abort(struct lu_adopt_ctx *c)
 		if (!dom || !c->created[i])
 			continue;
 		lu_domain_unlink(dom);
-		for (j = 0; j < dom->nr_pages; j++) {
-			hash_del(&dom->pages[j]->node);
-			kfree(dom->pages[j]);
-		}
+		for (j = 0; j < dom->nr_pages; j++)
+			lu_page_forget_adopted(dom->pages[j], false);
 		kfree(dom->pages);
 		kfree(dom);
 	}
@@ -91,8 +89,7 @@ static void lu_adopt_abort(struct lu_adopt_ctx *c)
 		if (p->kind == IOMMU_LU_PAGE_PGTABLE || p->owner != unit->id ||
 		    !p->arefs || p->refs)
 			continue;
-		hash_del(&p->node);
-		kfree(p);
+		lu_page_forget_adopted(p, false);
 	}
 	for (b = 0; b < ARRAY_SIZE(unit->bus); b++) {
 		kfree(unit->bus[b]);
@@ -312,8 +309,8 @@ void lu_unit_release_adopted_pages(struct iommu_lu_unit *unit,
 
 	lockdep_assert_held(&lu.lock);
 	hash_for_each_safe(lu.pages, bkt, tmp, p, node) {
-		bool pasid = p->kind == IOMMU_LU_PAGE_PASID_DIR ||
-			     p->kind == IOMMU_LU_PAGE_PASID_TABLE;
+		bool pasid = lu_page_kind_pasid(p->kind);
+		bool free_mem = pasid && !unit->leak_adopted;
 
 		if (!p->arefs || p->kind == IOMMU_LU_PAGE_PGTABLE ||
 		    p->owner != unit->id)
@@ -323,13 +320,9 @@ void lu_unit_release_adopted_pages(struct iommu_lu_unit *unit,
 			(*to_driver)++;
 		if (p->refs)
 			continue;
-		if (pasid && !unit->leak_adopted) {
-			free_page((unsigned long)phys_to_virt(p->phys));
-			if (freed)
-				(*freed)++;
-		}
-		hash_del(&p->node);
-		kfree(p);
+		if (free_mem && freed)
+			(*freed)++;
+		lu_page_forget_adopted(p, free_mem);
 	}
 	if (!unit->nr_preserved)
 		unit->root_phys = 0;

@@ -640,8 +640,7 @@ static int lu_dec_page_owner(struct lu_dec *d, const struct iommu_lu_page_ser *p
 		u = lu_dec_unit(ho, p->owner);
 		if (!u)
 			break;
-		if ((p->kind == IOMMU_LU_PAGE_PASID_DIR ||
-		     p->kind == IOMMU_LU_PAGE_PASID_TABLE) &&
+		if (lu_page_kind_pasid(p->kind) &&
 		    u->vendor == IOMMU_LU_VENDOR_INTEL_VTD &&
 		    u->mode != IOMMU_LU_MODE_VTD_SCALABLE)
 			return lu_dec_fail(d, "page 0x%llx: PASID structure of legacy-mode unit %u",

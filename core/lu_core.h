@@ -347,6 +347,7 @@ struct lu_device *lu_device_find(struct device *dev);
 struct lu_device *lu_device_find_rid(u16 segment, u16 rid);
 void lu_device_unpreserve_one(struct lu_device *ld);
 void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak);
+void lu_page_forget_adopted(struct lu_page *p, bool free_mem);
 void lu_device_free(struct lu_device *ld);
 int lu_adopt_unit(struct iommu_lu_unit *unit,
 		  const struct iommu_lu_unit_ser *rec);
@@ -368,6 +369,18 @@ extern const size_t lu_rec_size[IOMMU_LU_REC_NR];
 
 /* core/lifecycle.c */
 int lu_retrieve_locked(void);
+
+/**
+ * lu_page_kind_pasid() - Does a page of this kind hold PASID structures?
+ * @kind: &enum iommu_lu_page_kind.
+ *
+ * Return: true for a PASID directory or table.
+ */
+static inline bool lu_page_kind_pasid(u16 kind)
+{
+	return kind == IOMMU_LU_PAGE_PASID_DIR ||
+	       kind == IOMMU_LU_PAGE_PASID_TABLE;
+}
 
 /**
  * lu_lock_read() - Take &lu_core.lock to read only.

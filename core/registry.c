@@ -1237,6 +1237,23 @@ void lu_device_unpreserve_one(struct lu_device *ld)
 }
 
 /**
+ * lu_page_forget_adopted() - The registry is done with an adopted page.
+ * @p: a page the registry adopted and nobody preserved again.
+ * @free_mem: give its memory (restored from KHO) back to the allocator;
+ *	false when the driver owns it now or an entry may still reach it.
+ *
+ * Context: &lu_core.lock held.
+ */
+void lu_page_forget_adopted(struct lu_page *p, bool free_mem)
+{
+	lockdep_assert_held(&lu.lock);
+	if (free_mem)
+		free_page((unsigned long)phys_to_virt(p->phys));
+	hash_del(&p->node);
+	kfree(p);
+}
+
+/**
  * lu_device_drop_adoption() - A device stops using the adopted tables.
  * @ld: an adopted device.
  * @clear_hw: clear its entries (nobody claimed it); false when its driver
@@ -1281,10 +1298,7 @@ void lu_device_drop_adoption(struct lu_device *ld, bool clear_hw, bool leak)
 			continue;
 		if (--p->arefs || p->refs)
 			continue;
-		if (!dom->leak)
-			free_page((unsigned long)phys_to_virt(p->phys));
-		hash_del(&p->node);
-		kfree(p);
+		lu_page_forget_adopted(p, !dom->leak);
 		dom->pages[i] = NULL;
 	}
 	lu_domain_maybe_free(dom);

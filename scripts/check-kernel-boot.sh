@@ -75,17 +75,8 @@ report_times() {
 	done
 }
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok - $what"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $what"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/check-lib.sh
+. "$top/scripts/check-lib.sh"
 
 do_config() {
 	local f line key val bad=0

@@ -33,17 +33,8 @@ failed=0
 t0=$SECONDS
 declare -a stage_names stage_secs
 
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok - $what"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $what"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/check-lib.sh
+. "$top/scripts/check-lib.sh"
 
 timed() {
 	local name=$1 t=$SECONDS
